@@ -1,0 +1,37 @@
+{
+  "targets": [
+    {
+      "target_name": "sockfd",
+      "sources": [
+        "native/addon.cc",
+        "native/args.cc",
+        "native/errors.cc",
+        "native/constants.cc",
+        "native/sockaddr.cc",
+        "native/socket.cc",
+        "native/addr.cc",
+        "native/io.cc",
+        "native/sockopt.cc",
+        "native/inet.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++20", "-fexceptions", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++20",
+        "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+        "WARNING_CFLAGS": ["-Wall", "-Wextra"]
+      },
+      "conditions": [
+        ["sanitize==1", {
+          "cflags_cc": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"],
+          "ldflags": ["-fsanitize=address,undefined"]
+        }]
+      ]
+    }
+  ],
+  "variables": { "sanitize%": 0 }
+}

@@ -1,0 +1,77 @@
+// bind(2), listen(2), accept(2)/accept4(2), connect(2), getsockname(2), getpeername(2).
+#include "sockfd.h"
+
+#include <cerrno>
+
+namespace sockfd {
+
+namespace {
+
+Napi::Value Bind(const Napi::CallbackInfo& info) {
+  int fd = FdArg(info[0]);
+  SockAddr addr = AddressArg(info[1]);
+  if (bind(fd, addr.get(), addr.length) < 0) ThrowErrno(info.Env(), errno, "bind", addr.get(), addr.length);
+  return info.Env().Undefined();
+}
+
+Napi::Value Listen(const Napi::CallbackInfo& info) {
+  int fd = FdArg(info[0]);
+  int backlog = IsMissing(info[1]) ? SOMAXCONN : Int32Arg(info[1], "backlog");
+  if (listen(fd, backlog) < 0) ThrowErrno(info.Env(), errno, "listen");
+  return info.Env().Undefined();
+}
+
+Napi::Value Accept(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = FdArg(info[0]);
+  int flags = FlagsArg(info[1]);
+  SockAddr peer;
+  peer.length = sizeof(peer.storage);
+#ifdef SOCK_CLOEXEC
+  // accept4() makes the new fd close-on-exec (and, with SOCK_NONBLOCK, non-blocking) in the same call.
+  int client = accept4(fd, peer.get(), &peer.length, flags | SOCK_CLOEXEC);
+  const char* name = "accept4";
+#else
+  if (flags != 0) ThrowErrno(env, EINVAL, "accept");  // no accept4() on this platform
+  int client = accept(fd, peer.get(), &peer.length);
+  const char* name = "accept";
+#endif
+  if (client < 0) ThrowErrno(env, errno, name);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("fd", client);
+  result.Set("addr", AddressToJS(env, peer.get(), peer.length));
+  return result;
+}
+
+Napi::Value Connect(const Napi::CallbackInfo& info) {
+  int fd = FdArg(info[0]);
+  SockAddr addr = AddressArg(info[1]);
+  if (connect(fd, addr.get(), addr.length) < 0)
+    ThrowErrno(info.Env(), errno, "connect", addr.get(), addr.length);
+  return info.Env().Undefined();
+}
+
+template <int (*Call)(int, sockaddr*, socklen_t*)>
+Napi::Value SockName(const Napi::CallbackInfo& info, const char* syscall) {
+  int fd = FdArg(info[0]);
+  SockAddr addr;
+  addr.length = sizeof(addr.storage);
+  if (Call(fd, addr.get(), &addr.length) < 0) ThrowErrno(info.Env(), errno, syscall);
+  return AddressToJS(info.Env(), addr.get(), addr.length);
+}
+
+Napi::Value GetSockName(const Napi::CallbackInfo& info) { return SockName<getsockname>(info, "getsockname"); }
+Napi::Value GetPeerName(const Napi::CallbackInfo& info) { return SockName<getpeername>(info, "getpeername"); }
+
+}  // namespace
+
+void InitAddr(Napi::Env env, Napi::Object exports) {
+  Export<Bind>(env, exports, "bind");
+  Export<Listen>(env, exports, "listen");
+  Export<Accept>(env, exports, "accept");
+  Export<Connect>(env, exports, "connect");
+  Export<GetSockName>(env, exports, "getsockname");
+  Export<GetPeerName>(env, exports, "getpeername");
+}
+
+}  // namespace sockfd

@@ -1,0 +1,73 @@
+// Argument validation shared by every export. Nothing here makes a syscall.
+#include "sockfd.h"
+
+#include <cmath>
+
+namespace sockfd {
+
+int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max) {
+  if (!v.IsNumber()) ThrowInvalidArgType(v.Env(), name, "of type number", v);
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (d != std::trunc(d))  // also NaN and the infinities
+    ThrowOutOfRange(v.Env(), name, "an integer", v);
+  if (d < static_cast<double>(min) || d > static_cast<double>(max))
+    ThrowOutOfRange(v.Env(), name, ">= " + std::to_string(min) + " && <= " + std::to_string(max), v);
+  return static_cast<int64_t>(d);
+}
+
+bool IsView(Napi::Value v) { return v.IsTypedArray() || v.IsDataView(); }
+
+Bytes ViewArg(Napi::Value v, const char* name) {
+  napi_env env = v.Env();
+  Bytes b;
+  void* data = nullptr;
+  if (v.IsTypedArray()) {
+    napi_typedarray_type type;
+    size_t count = 0;
+    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &count, &data, nullptr, nullptr), b);
+    size_t width = 1;
+    switch (type) {
+      case napi_int16_array:
+      case napi_uint16_array:
+        width = 2;
+        break;
+      case napi_int32_array:
+      case napi_uint32_array:
+      case napi_float32_array:
+        width = 4;
+        break;
+      case napi_float64_array:
+      case napi_bigint64_array:
+      case napi_biguint64_array:
+        width = 8;
+        break;
+      default:
+        break;
+    }
+    b.length = count * width;
+  } else if (v.IsDataView()) {
+    NAPI_THROW_IF_FAILED(env, napi_get_dataview_info(env, v, &b.length, &data, nullptr, nullptr), b);
+  } else {
+    ThrowInvalidArgType(v.Env(), name, "an instance of Buffer, TypedArray, or DataView", v);
+  }
+  // A detached buffer reports no data; treat it as empty rather than hand the kernel a null pointer.
+  b.data = static_cast<uint8_t*>(data);
+  if (b.data == nullptr) b.length = 0;
+  return b;
+}
+
+Bytes DataArg(Napi::Value v, const char* name, std::string& storage) {
+  if (v.IsString()) {
+    storage = v.As<Napi::String>().Utf8Value();
+    return Bytes{reinterpret_cast<uint8_t*>(storage.data()), storage.size()};
+  }
+  if (!IsView(v)) ThrowInvalidArgType(v.Env(), name, "of type string or an instance of Buffer, TypedArray, or DataView", v);
+  return ViewArg(v, name);
+}
+
+size_t LengthArg(Napi::Value v, const char* name, size_t max) {
+  if (IsMissing(v)) return max;
+  return static_cast<size_t>(IntegerArg(v, name, 0, static_cast<int64_t>(max)));
+}
+
+}  // namespace sockfd

@@ -1,0 +1,30 @@
+// The platform's real constant values, read from its headers at build time. Only what this platform
+// defines is exported (every name in the lists is #ifdef-guarded).
+#include "sockfd.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <sys/un.h>
+
+#include <cerrno>
+
+namespace sockfd {
+
+void InitConstants(Napi::Env env, Napi::Object exports) {
+  Napi::Object constants = Napi::Object::New(env);
+#define SOCKFD_CONSTANT(name) constants.Set(#name, static_cast<double>(name));
+#include "constants_list.inc"
+#undef SOCKFD_CONSTANT
+  Napi::Object errnos = Napi::Object::New(env);
+#define SOCKFD_ERRNO(name) errnos.Set(#name, static_cast<double>(name));
+#include "errno_list.inc"
+#undef SOCKFD_ERRNO
+  exports.Set("constants", constants);
+  exports.Set("errno", errnos);
+}
+
+}  // namespace sockfd

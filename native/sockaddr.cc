@@ -1,0 +1,224 @@
+// JS address objects <-> struct sockaddr, both ways, plus the struct layouts the raw-sockaddr helpers
+// in lib/address.ts use to build sockaddr_in / sockaddr_in6 / sockaddr_un byte for byte.
+#include "sockfd.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+
+#include <cstring>
+
+namespace sockfd {
+
+namespace {
+
+// Like a memset(0) struct in C: a field left out of the object stays zero.
+uint32_t OptionalU32(Napi::Object o, const char* key, const char* name, uint32_t max) {
+  Napi::Value v = o.Get(key);
+  return IsMissing(v) ? 0 : static_cast<uint32_t>(IntegerArg(v, name, 0, max));
+}
+
+uint16_t PortOf(Napi::Object o) {
+  Napi::Value v = o.Get("port");
+  if (IsMissing(v)) return 0;
+  if (!v.IsNumber()) ThrowInvalidArgType(v.Env(), "addr.port", "of type number", v);
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 65535 && d == static_cast<double>(static_cast<int>(d))))
+    ThrowRangeError(v.Env(), "ERR_SOCKET_BAD_PORT",
+                    "addr.port should be >= 0 and < 65536. Received " + DescribeReceived(v) + ".");
+  return static_cast<uint16_t>(d);
+}
+
+// The address string, through inet_pton(3); a missing one is the wildcard, as in a zeroed struct.
+void IpOf(Napi::Object o, int af, void* dst) {
+  Napi::Value v = o.Get("address");
+  if (IsMissing(v)) return;  // dst is already zero: INADDR_ANY / in6addr_any
+  if (!v.IsString()) ThrowInvalidArgType(o.Env(), "addr.address", "of type string", v);
+  std::string s = v.As<Napi::String>().Utf8Value();
+  if (s.size() != std::strlen(s.c_str()) || inet_pton(af, s.c_str(), dst) != 1)
+    ThrowTypeError(o.Env(), "ERR_INVALID_IP_ADDRESS",
+                   std::string("Invalid ") + (af == AF_INET ? "IPv4" : "IPv6") + " address: " + s);
+}
+
+int FamilyOf(Napi::Value v) {
+  if (v.IsNumber()) return static_cast<int>(IntegerArg(v, "addr.family", 0, 65535));
+  if (v.IsString()) {
+    std::string s = v.As<Napi::String>().Utf8Value();
+    if (s == "AF_INET") return AF_INET;
+    if (s == "AF_INET6") return AF_INET6;
+    if (s == "AF_UNIX" || s == "AF_LOCAL") return AF_UNIX;
+    if (s == "AF_UNSPEC") return AF_UNSPEC;
+    ThrowTypeError(v.Env(), "ERR_INVALID_ARG_VALUE",
+                   "The property 'addr.family' must be one of 'AF_INET', 'AF_INET6', 'AF_UNIX', "
+                   "'AF_UNSPEC'. Received '" + s + "'");
+  }
+  ThrowInvalidArgType(v.Env(), "addr.family", "of type string", v);
+}
+
+void UnixPathOf(Napi::Object o, SockAddr& out) {
+  auto* sun = reinterpret_cast<sockaddr_un*>(&out.storage);
+  sun->sun_family = AF_UNIX;
+  constexpr size_t kOffset = offsetof(sockaddr_un, sun_path);
+  Napi::Value v = o.Get("path");
+  if (IsMissing(v) || (v.IsString() && v.As<Napi::String>().Utf8Value().empty())) {
+    out.length = kOffset;  // unnamed: bind() autobinds to an abstract name on Linux
+    return;
+  }
+  std::string path;
+  if (v.IsString()) {
+    path = v.As<Napi::String>().Utf8Value();
+  } else if (IsView(v)) {
+    Bytes b = ViewArg(v, "addr.path");
+    path.assign(reinterpret_cast<const char*>(b.data), b.length);
+  } else {
+    ThrowInvalidArgType(o.Env(), "addr.path", "of type string or an instance of Buffer or Uint8Array", v);
+  }
+  // A leading NUL is Linux's abstract namespace: the name is every byte given, no terminator. A path
+  // name is NUL-terminated, so it may hold no NUL and must leave room for one.
+  const bool abstract = path[0] == '\0';
+  const size_t max = sizeof(sun->sun_path) - (abstract ? 0 : 1);
+  if (path.size() > max)
+    ThrowRangeError(o.Env(), "ERR_OUT_OF_RANGE",
+                    "The AF_UNIX path is too long: " + std::to_string(path.size()) + " bytes, sun_path holds " +
+                        std::to_string(max) + (abstract ? " (abstract)" : " plus its NUL"));
+  if (!abstract && path.find('\0') != std::string::npos)
+    ThrowTypeError(o.Env(), "ERR_INVALID_ARG_VALUE", "The AF_UNIX path must not contain a NUL byte");
+  std::memcpy(sun->sun_path, path.data(), path.size());
+  out.length = static_cast<socklen_t>(kOffset + path.size() + (abstract ? 0 : 1));
+}
+
+}  // namespace
+
+SockAddr AddressArg(Napi::Value v, const char* name) {
+  SockAddr out;
+  if (IsView(v)) {  // a raw sockaddr, already laid out like the C struct
+    Bytes b = ViewArg(v, name);
+    if (b.length < sizeof(sa_family_t) || b.length > sizeof(out.storage))
+      ThrowRangeError(v.Env(), "ERR_OUT_OF_RANGE",
+                      std::string("A raw \"") + name + "\" must be " + std::to_string(sizeof(sa_family_t)) +
+                          " to " + std::to_string(sizeof(out.storage)) + " bytes long. Received " +
+                          std::to_string(b.length));
+    std::memcpy(&out.storage, b.data, b.length);
+    out.length = static_cast<socklen_t>(b.length);
+    return out;
+  }
+  if (!v.IsObject() || v.IsFunction() || v.IsArray())
+    ThrowInvalidArgType(v.Env(), name, "an address object or a raw sockaddr (Uint8Array)", v);
+  Napi::Object o = v.As<Napi::Object>();
+  switch (FamilyOf(o.Get("family"))) {
+    case AF_INET: {
+      auto* sin = reinterpret_cast<sockaddr_in*>(&out.storage);
+      sin->sin_family = AF_INET;
+      sin->sin_port = htons(PortOf(o));
+      IpOf(o, AF_INET, &sin->sin_addr);
+      out.length = sizeof(sockaddr_in);
+      break;
+    }
+    case AF_INET6: {
+      auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = htons(PortOf(o));
+      sin6->sin6_flowinfo = htonl(OptionalU32(o, "flowinfo", "addr.flowinfo", UINT32_MAX));
+      sin6->sin6_scope_id = OptionalU32(o, "scopeId", "addr.scopeId", UINT32_MAX);
+      IpOf(o, AF_INET6, &sin6->sin6_addr);
+      out.length = sizeof(sockaddr_in6);
+      break;
+    }
+    case AF_UNIX:
+      UnixPathOf(o, out);
+      break;
+    case AF_UNSPEC:  // connect() to AF_UNSPEC dissolves a datagram socket's association
+      out.storage.ss_family = AF_UNSPEC;
+      out.length = sizeof(sockaddr);
+      break;
+    default:
+      ThrowTypeError(v.Env(), "ERR_INVALID_ARG_VALUE",
+                     "Only AF_INET, AF_INET6, AF_UNIX and AF_UNSPEC addresses can be given as objects; "
+                     "pass other families as a raw sockaddr (Uint8Array)");
+  }
+  return out;
+}
+
+Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
+  if (len < static_cast<socklen_t>(sizeof(sa_family_t))) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  char text[INET6_ADDRSTRLEN];
+  switch (sa->sa_family) {
+    case AF_INET: {
+      if (len < static_cast<socklen_t>(sizeof(sockaddr_in))) break;
+      auto* sin = reinterpret_cast<const sockaddr_in*>(sa);
+      inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
+      o.Set("family", "AF_INET");
+      o.Set("address", text);
+      o.Set("port", ntohs(sin->sin_port));
+      return o;
+    }
+    case AF_INET6: {
+      if (len < static_cast<socklen_t>(sizeof(sockaddr_in6))) break;
+      auto* sin6 = reinterpret_cast<const sockaddr_in6*>(sa);
+      inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof(text));
+      o.Set("family", "AF_INET6");
+      o.Set("address", text);
+      o.Set("port", ntohs(sin6->sin6_port));
+      o.Set("flowinfo", ntohl(sin6->sin6_flowinfo));
+      o.Set("scopeId", sin6->sin6_scope_id);
+      return o;
+    }
+    case AF_UNIX: {
+      auto* sun = reinterpret_cast<const sockaddr_un*>(sa);
+      constexpr socklen_t kOffset = offsetof(sockaddr_un, sun_path);
+      // The kernel may report a length past the struct (a full sun_path without NUL); never read past it.
+      size_t room = len > kOffset ? std::min<size_t>(len - kOffset, sizeof(sun->sun_path)) : 0;
+      size_t n = room > 0 && sun->sun_path[0] == '\0' ? room : strnlen(sun->sun_path, room);
+      o.Set("family", "AF_UNIX");
+      o.Set("path", Napi::String::New(env, sun->sun_path, n));
+      return o;
+    }
+    case AF_UNSPEC:
+      o.Set("family", "AF_UNSPEC");
+      return o;
+    default:
+      break;
+  }
+  // Any other family (or a truncated one): its number and the raw bytes, which bind/connect accept back.
+  o.Set("family", static_cast<double>(sa->sa_family));
+  size_t n = std::min<size_t>(len, sizeof(sockaddr_storage));
+  Napi::Uint8Array bytes = Napi::Uint8Array::New(env, n);
+  std::memcpy(bytes.Data(), sa, n);
+  o.Set("bytes", bytes);
+  return o;
+}
+
+// Offsets and sizes of the sockaddr structs on this platform (macOS has sin_len before sin_family, ...).
+void InitSockaddrLayout(Napi::Env env, Napi::Object exports) {
+  auto field = [&](Napi::Object s, const char* name, size_t offset, size_t size) {
+    Napi::Object f = Napi::Object::New(env);
+    f.Set("offset", static_cast<double>(offset));
+    f.Set("size", static_cast<double>(size));
+    s.Set(name, f);
+  };
+  Napi::Object layout = Napi::Object::New(env);
+  Napi::Object in = Napi::Object::New(env);
+  in.Set("size", static_cast<double>(sizeof(sockaddr_in)));
+  field(in, "sin_family", offsetof(sockaddr_in, sin_family), sizeof(sa_family_t));
+  field(in, "sin_port", offsetof(sockaddr_in, sin_port), sizeof(in_port_t));
+  field(in, "sin_addr", offsetof(sockaddr_in, sin_addr), sizeof(in_addr));
+  layout.Set("sockaddr_in", in);
+  Napi::Object in6 = Napi::Object::New(env);
+  in6.Set("size", static_cast<double>(sizeof(sockaddr_in6)));
+  field(in6, "sin6_family", offsetof(sockaddr_in6, sin6_family), sizeof(sa_family_t));
+  field(in6, "sin6_port", offsetof(sockaddr_in6, sin6_port), sizeof(in_port_t));
+  field(in6, "sin6_flowinfo", offsetof(sockaddr_in6, sin6_flowinfo), sizeof(uint32_t));
+  field(in6, "sin6_addr", offsetof(sockaddr_in6, sin6_addr), sizeof(in6_addr));
+  field(in6, "sin6_scope_id", offsetof(sockaddr_in6, sin6_scope_id), sizeof(uint32_t));
+  layout.Set("sockaddr_in6", in6);
+  Napi::Object un = Napi::Object::New(env);
+  un.Set("size", static_cast<double>(sizeof(sockaddr_un)));
+  field(un, "sun_family", offsetof(sockaddr_un, sun_family), sizeof(sa_family_t));
+  field(un, "sun_path", offsetof(sockaddr_un, sun_path), sizeof(sockaddr_un::sun_path));
+  layout.Set("sockaddr_un", un);
+  layout.Set("sockaddr_storage", static_cast<double>(sizeof(sockaddr_storage)));
+  exports.Set("sockaddrLayout", layout);
+}
+
+}  // namespace sockfd

@@ -1,0 +1,105 @@
+// Shared declarations of the sockfd addon: argument validation, errors, sockaddr conversion and the
+// per-family export tables. Every JS-facing function is thin: validate all arguments (throwing Node-style
+// TypeError/RangeError with an ERR_* code before any syscall), make exactly one system call, convert the
+// result. Errors travel as C++ exceptions (NAPI_CPP_EXCEPTIONS) and reach JS as thrown errors.
+#pragma once
+
+#include <napi.h>
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace sockfd {
+
+// ---- errors (errors.cc) ---------------------------------------------------------------------------
+
+// The errno name ("EADDRINUSE"), or nullptr for a number this platform does not name.
+const char* ErrnoName(int err);
+
+// A failed system call: Error with code (errno name), errno (positive, as in C), syscall and, where the
+// call had one, the address (address/port or path). Message in Node's style: "connect ECONNREFUSED
+// 127.0.0.1:1".
+Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const sockaddr* sa = nullptr,
+                       socklen_t salen = 0);
+[[noreturn]] void ThrowErrno(Napi::Env env, int err, const char* syscall, const sockaddr* sa = nullptr,
+                             socklen_t salen = 0);
+
+// Node-style argument errors: `code` is ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ...
+[[noreturn]] void ThrowTypeError(Napi::Env env, const char* code, const std::string& message);
+[[noreturn]] void ThrowRangeError(Napi::Env env, const char* code, const std::string& message);
+// `The "name" argument must be <expected>. Received ...`
+[[noreturn]] void ThrowInvalidArgType(Napi::Env env, const char* name, const char* expected,
+                                      Napi::Value actual);
+// `The value of "name" is out of range. It must be <range>. Received ...`
+[[noreturn]] void ThrowOutOfRange(Napi::Env env, const char* name, const std::string& range,
+                                  Napi::Value actual);
+// How Node's messages describe a received value: "type string ('abc')", "undefined", "an instance of X".
+std::string DescribeReceived(Napi::Value v);
+
+// ---- arguments (args.cc) --------------------------------------------------------------------------
+
+inline bool IsMissing(Napi::Value v) { return v.IsUndefined(); }
+
+// An integer number in [min, max]; anything else throws before any syscall.
+int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max);
+inline int32_t Int32Arg(Napi::Value v, const char* name) {
+  return static_cast<int32_t>(IntegerArg(v, name, INT32_MIN, INT32_MAX));
+}
+// A file descriptor: an integer in [0, INT32_MAX].
+inline int FdArg(Napi::Value v, const char* name = "fd") {
+  return static_cast<int>(IntegerArg(v, name, 0, INT32_MAX));
+}
+// C `int flags`, defaulting to 0 when undefined.
+inline int FlagsArg(Napi::Value v, const char* name = "flags") {
+  return IsMissing(v) ? 0 : Int32Arg(v, name);
+}
+
+// The bytes of an ArrayBufferView (any TypedArray, Buffer or DataView).
+struct Bytes {
+  uint8_t* data = nullptr;
+  size_t length = 0;
+};
+bool IsView(Napi::Value v);
+Bytes ViewArg(Napi::Value v, const char* name);
+
+// Data to send: an ArrayBufferView, or a string sent as its UTF-8 bytes (copied into `storage`).
+Bytes DataArg(Napi::Value v, const char* name, std::string& storage);
+
+// An optional length that may never exceed the buffer it describes; undefined means all of it.
+size_t LengthArg(Napi::Value v, const char* name, size_t max);
+
+// ---- addresses (sockaddr.cc) ----------------------------------------------------------------------
+
+struct SockAddr {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
+};
+
+// A JS address ({ family: 'AF_INET', address, port }, AF_INET6 with flowinfo/scopeId, AF_UNIX with path,
+// AF_UNSPEC) or a raw sockaddr laid out as bytes (an ArrayBufferView) -> sockaddr. Throws on bad input.
+SockAddr AddressArg(Napi::Value v, const char* name = "addr");
+// sockaddr -> a JS address object that AddressArg accepts back unchanged.
+Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
+
+// ---- export tables: one per syscall family -------------------------------------------------------
+
+void InitConstants(Napi::Env env, Napi::Object exports);
+void InitSocket(Napi::Env env, Napi::Object exports);
+void InitAddr(Napi::Env env, Napi::Object exports);
+void InitIo(Napi::Env env, Napi::Object exports);
+void InitSockopt(Napi::Env env, Napi::Object exports);
+void InitInet(Napi::Env env, Napi::Object exports);
+void InitSockaddrLayout(Napi::Env env, Napi::Object exports);
+
+// Sets exports[name] = fn (the template form calls fn directly, with no per-function allocation).
+template <Napi::Function::Callback fn>
+void Export(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New<fn>(env, name));
+}
+
+}  // namespace sockfd
