@@ -1,0 +1,190 @@
+// Socket addresses: the objects every call takes and returns, and raw sockaddr structs built field by
+// field, byte for byte as C lays them out on this platform.
+import { type FieldLayout, native } from './binding.js';
+import { outOfRange } from './errors.js';
+
+/** struct sockaddr_in as an object: `{ family: 'AF_INET', address: '127.0.0.1', port: 4321 }`. */
+export interface InetAddress {
+  family: 'AF_INET';
+  address: string;
+  port: number;
+}
+/** struct sockaddr_in6 as an object. `scopeId` is sin6_scope_id (the interface index for link-local). */
+export interface Inet6Address {
+  family: 'AF_INET6';
+  address: string;
+  port: number;
+  flowinfo: number;
+  scopeId: number;
+}
+/**
+ * struct sockaddr_un as an object. A path starting with '\0' is Linux's abstract namespace; '' is an
+ * unnamed socket (and bind() to it autobinds an abstract name on Linux).
+ */
+export interface UnixAddress {
+  family: 'AF_UNIX';
+  path: string;
+}
+/** AF_UNSPEC: connect() to it dissolves a datagram socket's association. */
+export interface UnspecAddress {
+  family: 'AF_UNSPEC';
+}
+/** Any other family, as its number and the raw sockaddr bytes (accepted back as they are). */
+export interface RawAddress {
+  family: number;
+  bytes: Uint8Array;
+}
+/** What getsockname(), getpeername(), accept() and recvfrom() return. */
+export type Address = InetAddress | Inet6Address | UnixAddress | UnspecAddress | RawAddress;
+
+/**
+ * What bind(), connect(), sendto() and getnameinfo() take: an address object (fields left out are zero,
+ * as in a memset() struct: no address is the wildcard, no port is 0; `family` may also be the number,
+ * e.g. AF_INET) or a raw sockaddr as bytes (a Uint8Array laid out like the C struct, see sockaddr_in).
+ */
+export type AddressInput =
+  | { family: 'AF_INET' | 'AF_INET6' | number; address?: string; port?: number; flowinfo?: number; scopeId?: number }
+  | { family: 'AF_UNIX' | 'AF_LOCAL' | number; path?: string | Uint8Array }
+  | UnspecAddress
+  | ArrayBufferView;
+
+const layout = native.sockaddrLayout;
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// The raw structs are Uint8Arrays with the C field names as accessors. Multi-byte fields are stored in
+// host byte order, like a C assignment: `addr.sin_port = htons(4321)` puts 4321 in network order.
+abstract class Struct extends Uint8Array {
+  static get [Symbol.species]() {
+    return Uint8Array; // slice()/subarray() give plain bytes, not another struct
+  }
+  protected getField(f: FieldLayout): number {
+    const v = new DataView(this.buffer, this.byteOffset, this.byteLength);
+    if (f.size === 1) return v.getUint8(f.offset);
+    return f.size === 2 ? v.getUint16(f.offset, littleEndian) : v.getUint32(f.offset, littleEndian);
+  }
+  protected setField(f: FieldLayout, value: number, name: string): void {
+    const max = 2 ** (8 * f.size) - 1;
+    if (!Number.isInteger(value) || value < 0 || value > max) {
+      throw outOfRange(`The value of "${name}" is out of range. It must be >= 0 && <= ${max}. Received ${value}`);
+    }
+    const v = new DataView(this.buffer, this.byteOffset, this.byteLength);
+    if (f.size === 1) v.setUint8(f.offset, value);
+    else if (f.size === 2) v.setUint16(f.offset, value, littleEndian);
+    else v.setUint32(f.offset, value, littleEndian);
+  }
+}
+
+/** struct in_addr: a view on the 4 address bytes of its sockaddr_in. */
+export class in_addr extends Struct {
+  static readonly #s_addr: FieldLayout = { offset: 0, size: 4 };
+  constructor(buffer: ArrayBuffer, byteOffset: number) {
+    super(buffer, byteOffset, 4);
+  }
+  /** in_addr_t s_addr, network byte order: assign htonl(INADDR_ANY) or inet_addr("127.0.0.1"). */
+  get s_addr(): number {
+    return this.getField(in_addr.#s_addr);
+  }
+  set s_addr(v: number) {
+    this.setField(in_addr.#s_addr, v, 's_addr');
+  }
+}
+
+/**
+ * struct sockaddr_in, zero-filled as after memset(), as bytes that bind()/connect()/sendto() accept:
+ *
+ * ```ts
+ * const addr = new sockaddr_in();
+ * addr.sin_family = AF_INET;
+ * addr.sin_port = htons(4321);
+ * addr.sin_addr.s_addr = htonl(INADDR_ANY);
+ * bind(fd, addr);
+ * ```
+ */
+export class sockaddr_in extends Struct {
+  constructor() {
+    super(layout.sockaddr_in.size);
+  }
+  get sin_family(): number {
+    return this.getField(layout.sockaddr_in.sin_family);
+  }
+  set sin_family(v: number) {
+    this.setField(layout.sockaddr_in.sin_family, v, 'sin_family');
+  }
+  /** in_port_t, network byte order: assign htons(port). */
+  get sin_port(): number {
+    return this.getField(layout.sockaddr_in.sin_port);
+  }
+  set sin_port(v: number) {
+    this.setField(layout.sockaddr_in.sin_port, v, 'sin_port');
+  }
+  get sin_addr(): in_addr {
+    return new in_addr(this.buffer, this.byteOffset + layout.sockaddr_in.sin_addr.offset);
+  }
+}
+
+/** struct sockaddr_in6, zero-filled. `sin6_addr.s6_addr` is the 16 address bytes (fill with inet_pton). */
+export class sockaddr_in6 extends Struct {
+  constructor() {
+    super(layout.sockaddr_in6.size);
+  }
+  get sin6_family(): number {
+    return this.getField(layout.sockaddr_in6.sin6_family);
+  }
+  set sin6_family(v: number) {
+    this.setField(layout.sockaddr_in6.sin6_family, v, 'sin6_family');
+  }
+  get sin6_port(): number {
+    return this.getField(layout.sockaddr_in6.sin6_port);
+  }
+  set sin6_port(v: number) {
+    this.setField(layout.sockaddr_in6.sin6_port, v, 'sin6_port');
+  }
+  get sin6_flowinfo(): number {
+    return this.getField(layout.sockaddr_in6.sin6_flowinfo);
+  }
+  set sin6_flowinfo(v: number) {
+    this.setField(layout.sockaddr_in6.sin6_flowinfo, v, 'sin6_flowinfo');
+  }
+  get sin6_addr(): { s6_addr: Uint8Array } {
+    const { offset, size } = layout.sockaddr_in6.sin6_addr;
+    return { s6_addr: this.subarray(offset, offset + size) };
+  }
+  get sin6_scope_id(): number {
+    return this.getField(layout.sockaddr_in6.sin6_scope_id);
+  }
+  set sin6_scope_id(v: number) {
+    this.setField(layout.sockaddr_in6.sin6_scope_id, v, 'sin6_scope_id');
+  }
+}
+
+/**
+ * struct sockaddr_un, zero-filled. Assigning `sun_path` copies the string's UTF-8 bytes (like strcpy);
+ * it must leave room for the NUL terminator. Passed whole (sizeof(struct sockaddr_un) bytes), as C
+ * programs usually do.
+ */
+export class sockaddr_un extends Struct {
+  constructor() {
+    super(layout.sockaddr_un.size);
+  }
+  get sun_family(): number {
+    return this.getField(layout.sockaddr_un.sun_family);
+  }
+  set sun_family(v: number) {
+    this.setField(layout.sockaddr_un.sun_family, v, 'sun_family');
+  }
+  get sun_path(): string {
+    const { offset, size } = layout.sockaddr_un.sun_path;
+    const bytes = this.subarray(offset, offset + size);
+    const end = bytes.indexOf(0, bytes[0] === 0 ? 1 : 0);
+    return Buffer.from(bytes.subarray(0, end < 0 ? size : end)).toString('utf8');
+  }
+  set sun_path(path: string) {
+    const { offset, size } = layout.sockaddr_un.sun_path;
+    const bytes = Buffer.from(path, 'utf8');
+    if (bytes.length >= size) {
+      throw outOfRange(`The AF_UNIX path is too long: ${bytes.length} bytes, sun_path holds ${size - 1} plus its NUL`);
+    }
+    this.fill(0, offset, offset + size);
+    this.set(bytes, offset);
+  }
+}

@@ -1,0 +1,119 @@
+// Loads the compiled addon and gives its exports their types. The addon validates every argument
+// itself, so calling these directly is as safe as calling them through lib/index.ts.
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { Address, AddressInput } from './address.js';
+
+/** Offset and size of one struct field, as this platform lays it out. */
+export interface FieldLayout {
+  offset: number;
+  size: number;
+}
+
+/** The platform's sockaddr layouts (offsetof / sizeof, read at build time). */
+export interface SockaddrLayout {
+  sockaddr_in: { size: number; sin_family: FieldLayout; sin_port: FieldLayout; sin_addr: FieldLayout };
+  sockaddr_in6: {
+    size: number;
+    sin6_family: FieldLayout;
+    sin6_port: FieldLayout;
+    sin6_flowinfo: FieldLayout;
+    sin6_addr: FieldLayout;
+    sin6_scope_id: FieldLayout;
+  };
+  sockaddr_un: { size: number; sun_family: FieldLayout; sun_path: FieldLayout };
+  sockaddr_storage: number;
+}
+
+export type Data = ArrayBufferView | string;
+
+/** SO_LINGER's struct linger. */
+export interface Linger {
+  onoff: number | boolean;
+  linger: number;
+}
+/** SO_RCVTIMEO / SO_SNDTIMEO's struct timeval. */
+export interface Timeval {
+  sec: number;
+  usec: number;
+}
+/** SO_PEERCRED's struct ucred. */
+export interface Ucred {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+export type SockoptValue = number | boolean | Linger | Timeval | ArrayBufferView;
+
+/** struct addrinfo's hint fields. */
+export interface AddrinfoHints {
+  flags?: number;
+  family?: number;
+  socktype?: number;
+  protocol?: number;
+}
+/** One struct addrinfo of getaddrinfo()'s list. */
+export interface Addrinfo {
+  flags: number;
+  family: number;
+  socktype: number;
+  protocol: number;
+  addr: Address;
+  canonname?: string;
+}
+
+export interface Native {
+  constants: Record<string, number>;
+  errno: Record<string, number>;
+  sockaddrLayout: SockaddrLayout;
+
+  socket(domain: number, type: number, protocol?: number): number;
+  socketpair(domain: number, type: number, protocol?: number): [number, number];
+  close(fd: number): void;
+  shutdown(fd: number, how: number): void;
+  setNonBlocking(fd: number, on: boolean): void;
+  getNonBlocking(fd: number): boolean;
+
+  bind(fd: number, addr: AddressInput): void;
+  listen(fd: number, backlog?: number): void;
+  accept(fd: number, flags?: number): { fd: number; addr: Address | null };
+  connect(fd: number, addr: AddressInput): void;
+  getsockname(fd: number): Address | null;
+  getpeername(fd: number): Address | null;
+
+  send(fd: number, data: Data, len?: number, flags?: number): number;
+  recv(fd: number, buf: ArrayBufferView, len?: number, flags?: number): number;
+  sendto(fd: number, data: Data, len?: number, flags?: number, addr?: AddressInput | null): number;
+  recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: number): { bytes: number; addr: Address | null };
+  read(fd: number, buf: ArrayBufferView, len?: number): number;
+  write(fd: number, data: Data, len?: number): number;
+  readv(fd: number, bufs: ArrayBufferView[]): number;
+  writev(fd: number, bufs: Data[]): number;
+
+  setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void;
+  getsockopt(fd: number, level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array;
+
+  htons(hostshort: number): number;
+  ntohs(netshort: number): number;
+  htonl(hostlong: number): number;
+  ntohl(netlong: number): number;
+  inet_pton(af: number, src: string): Uint8Array | null;
+  inet_ntop(af: number, src: ArrayBufferView): string;
+  inet_aton(cp: string): number | null;
+  inet_addr(cp: string): number;
+  inet_ntoa(inaddr: number): string;
+  getaddrinfo(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Addrinfo[];
+  getnameinfo(addr: AddressInput, flags?: number): { host: string; service: string };
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Where the addon is: $SOCKFD_ADDON (a path, relative to the package root; the cmake-js build is
+ * build-cmake/Release/sockfd.node) or node-gyp's build/Release/sockfd.node.
+ */
+export const addonPath = resolve(packageRoot, process.env.SOCKFD_ADDON ?? join('build', 'Release', 'sockfd.node'));
+
+export const native: Native = createRequire(import.meta.url)(addonPath);

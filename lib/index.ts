@@ -1,0 +1,401 @@
+/**
+ * sockfd: raw POSIX sockets for Node.js, one system call at a time.
+ *
+ * Every function here makes exactly the system call it is named after, once, with C's argument order,
+ * and blocks where C blocks (accept() on a blocking socket blocks this thread). A failed call throws a
+ * {@link SyscallError} (code 'ECONNREFUSED', errno, syscall); bad arguments throw a TypeError or
+ * RangeError with Node's ERR_* codes before any syscall is made.
+ *
+ * @module
+ */
+import type { Address, AddressInput } from './address.js';
+import { type Addrinfo, type AddrinfoHints, type Data, type Linger, native, type SockoptValue, type Timeval, type Ucred } from './binding.js';
+
+export * from './constants.js';
+export { in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
+export type { Address, AddressInput, Inet6Address, InetAddress, RawAddress, UnixAddress, UnspecAddress } from './address.js';
+export type { Addrinfo, AddrinfoHints, Data, Linger, SockoptValue, Timeval, Ucred } from './binding.js';
+export { isSyscallError, type SyscallError } from './errors.js';
+
+const n = native;
+
+// ---- socket, socketpair, close, shutdown ----------------------------------------------------------
+
+/**
+ * Creates an endpoint for communication: socket(2), https://man7.org/linux/man-pages/man2/socket.2.html
+ *
+ * `int socket(int domain, int type, int protocol);` `type` may include SOCK_NONBLOCK. The new fd is
+ * close-on-exec (SOCK_CLOEXEC is always added, as Python does: children do not inherit sockets by
+ * accident).
+ *
+ * @returns the new file descriptor.
+ * @throws EAFNOSUPPORT, EINVAL, EMFILE, ENFILE, ENOBUFS, ENOMEM, EPROTONOSUPPORT, EACCES.
+ */
+export function socket(domain: number, type: number, protocol = 0): number {
+  return n.socket(domain, type, protocol);
+}
+
+/**
+ * Creates a pair of connected sockets: socketpair(2), https://man7.org/linux/man-pages/man2/socketpair.2.html
+ *
+ * `int socketpair(int domain, int type, int protocol, int sv[2]);` Both fds are close-on-exec.
+ *
+ * @throws EAFNOSUPPORT, EOPNOTSUPP, EPROTONOSUPPORT, EMFILE, ENFILE, EFAULT.
+ */
+export function socketpair(domain: number, type: number, protocol = 0): [number, number] {
+  return n.socketpair(domain, type, protocol);
+}
+
+/**
+ * Closes a file descriptor: close(2), https://man7.org/linux/man-pages/man2/close.2.html
+ *
+ * `int close(int fd);` Like fs.closeSync, it closes whatever fd it is given; close only fds you own.
+ *
+ * @throws EBADF, EINTR, EIO.
+ */
+export function close(fd: number): void {
+  n.close(fd);
+}
+
+/**
+ * Shuts down part of a full-duplex connection: shutdown(2), https://man7.org/linux/man-pages/man2/shutdown.2.html
+ *
+ * `int shutdown(int sockfd, int how);` with how = SHUT_RD, SHUT_WR or SHUT_RDWR. After SHUT_WR the
+ * peer's recv() returns 0 and the peer can still send back.
+ *
+ * @throws EBADF, EINVAL, ENOTCONN, ENOTSOCK.
+ */
+export function shutdown(fd: number, how: number): void {
+  n.shutdown(fd, how);
+}
+
+/**
+ * Switches O_NONBLOCK on or off: ioctl(fd, FIONBIO, &on), https://man7.org/linux/man-pages/man2/ioctl_list.2.html
+ *
+ * Equivalent to fcntl(F_GETFL) then fcntl(F_SETFL, flags | O_NONBLOCK), in one call.
+ *
+ * @throws EBADF, ENOTTY.
+ */
+export function setNonBlocking(fd: number, on: boolean): void {
+  n.setNonBlocking(fd, on);
+}
+
+/**
+ * Whether O_NONBLOCK is set: fcntl(fd, F_GETFL) & O_NONBLOCK, https://man7.org/linux/man-pages/man2/fcntl.2.html
+ *
+ * @throws EBADF.
+ */
+export function getNonBlocking(fd: number): boolean {
+  return n.getNonBlocking(fd);
+}
+
+// ---- bind, listen, accept, connect, getsockname, getpeername --------------------------------------
+
+/**
+ * Binds a name to a socket: bind(2), https://man7.org/linux/man-pages/man2/bind.2.html
+ *
+ * `int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);` `addr` is an address object
+ * (`{ family: 'AF_INET', address: '0.0.0.0', port: 4321 }`) or a raw sockaddr ({@link sockaddr_in}).
+ *
+ * @throws EADDRINUSE, EADDRNOTAVAIL, EACCES, EBADF, EINVAL, ENOTSOCK, ENOENT/ENOTDIR/EROFS (AF_UNIX paths).
+ */
+export function bind(fd: number, addr: AddressInput): void {
+  n.bind(fd, addr);
+}
+
+/**
+ * Marks a socket as passive, ready to accept(): listen(2), https://man7.org/linux/man-pages/man2/listen.2.html
+ *
+ * `int listen(int sockfd, int backlog);` backlog defaults to SOMAXCONN.
+ *
+ * @throws EADDRINUSE, EBADF, ENOTSOCK, EOPNOTSUPP.
+ */
+export function listen(fd: number, backlog?: number): void {
+  n.listen(fd, backlog);
+}
+
+/**
+ * Accepts a connection: accept4(2), https://man7.org/linux/man-pages/man2/accept.2.html
+ *
+ * `int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);` flags may hold
+ * SOCK_NONBLOCK; the new fd is always close-on-exec. Blocks unless `fd` is non-blocking.
+ *
+ * @returns the connected socket's fd and the peer's address.
+ * @throws EAGAIN (non-blocking, nothing pending), EBADF, ECONNABORTED, EINTR, EINVAL, EMFILE, ENFILE, ENOTSOCK, EOPNOTSUPP.
+ */
+export function accept(fd: number, flags = 0): { fd: number; addr: Address | null } {
+  return n.accept(fd, flags);
+}
+
+/**
+ * Initiates a connection: connect(2), https://man7.org/linux/man-pages/man2/connect.2.html
+ *
+ * `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);` Blocks until connected on
+ * a blocking socket; a non-blocking one throws EINPROGRESS. On a datagram socket it sets the default
+ * peer (and `{ family: 'AF_UNSPEC' }` dissolves it).
+ *
+ * @throws ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EINPROGRESS, EALREADY, EISCONN, EADDRNOTAVAIL, EAFNOSUPPORT, EBADF, ENOENT (AF_UNIX).
+ */
+export function connect(fd: number, addr: AddressInput): void {
+  n.connect(fd, addr);
+}
+
+/**
+ * The address a socket is bound to: getsockname(2), https://man7.org/linux/man-pages/man2/getsockname.2.html
+ *
+ * `int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+ *
+ * @throws EBADF, ENOTSOCK.
+ */
+export function getsockname(fd: number): Address | null {
+  return n.getsockname(fd);
+}
+
+/**
+ * The address of the connected peer: getpeername(2), https://man7.org/linux/man-pages/man2/getpeername.2.html
+ *
+ * `int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+ *
+ * @throws ENOTCONN, EBADF, ENOTSOCK.
+ */
+export function getpeername(fd: number): Address | null {
+  return n.getpeername(fd);
+}
+
+// ---- send, recv, sendto, recvfrom, read, write, readv, writev -------------------------------------
+
+/**
+ * Sends on a connected socket: send(2), https://man7.org/linux/man-pages/man2/send.2.html
+ *
+ * `ssize_t send(int sockfd, const void *buf, size_t len, int flags);` `data` is any ArrayBufferView or
+ * a string (its UTF-8 bytes); `len` defaults to all of it and may not exceed it. May send less than
+ * asked: the return value says how much. Writing to a reset connection throws EPIPE (Node ignores
+ * SIGPIPE).
+ *
+ * @returns the number of bytes sent.
+ * @throws EAGAIN, EPIPE, ECONNRESET, EMSGSIZE, ENOTCONN, EBADF, ENOTSOCK, EINTR, ENOBUFS.
+ */
+export function send(fd: number, data: Data, len?: number, flags = 0): number {
+  return n.send(fd, data, len, flags);
+}
+
+/**
+ * Receives from a connected socket into `buf`: recv(2), https://man7.org/linux/man-pages/man2/recv.2.html
+ *
+ * `ssize_t recv(int sockfd, void *buf, size_t len, int flags);` `len` defaults to buf's length and may
+ * not exceed it.
+ *
+ * @returns the number of bytes received; 0 is end of stream.
+ * @throws EAGAIN, ECONNRESET, ENOTCONN, EBADF, ENOTSOCK, EINTR.
+ */
+export function recv(fd: number, buf: ArrayBufferView, len?: number, flags = 0): number {
+  return n.recv(fd, buf, len, flags);
+}
+
+/**
+ * Sends a message to an address: sendto(2), https://man7.org/linux/man-pages/man2/sendto.2.html
+ *
+ * `ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, const struct sockaddr *dest_addr,
+ * socklen_t addrlen);` `len` undefined means all of `data`; `addr` null/undefined is a NULL dest_addr.
+ *
+ * @returns the number of bytes sent.
+ * @throws EAGAIN, EMSGSIZE, EDESTADDRREQ, EISCONN, ECONNREFUSED, EACCES, ENETUNREACH, EBADF, ENOTSOCK.
+ */
+export function sendto(fd: number, data: Data, len: number | undefined, flags: number, addr?: AddressInput | null): number {
+  return n.sendto(fd, data, len, flags, addr);
+}
+
+/**
+ * Receives a message and its source address: recvfrom(2), https://man7.org/linux/man-pages/man2/recvfrom.2.html
+ *
+ * `ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen);`
+ *
+ * @returns bytes (the count; with MSG_TRUNC, a datagram's real length) and addr (null where the kernel
+ * reports none, as on a connected stream).
+ * @throws EAGAIN, ECONNREFUSED, ENOTCONN, EBADF, ENOTSOCK, EINTR.
+ */
+export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags = 0): { bytes: number; addr: Address | null } {
+  return n.recvfrom(fd, buf, len, flags);
+}
+
+/**
+ * Reads from a file descriptor into `buf`: read(2), https://man7.org/linux/man-pages/man2/read.2.html
+ *
+ * `ssize_t read(int fd, void *buf, size_t count);`
+ *
+ * @returns the number of bytes read; 0 is end of file/stream.
+ * @throws EAGAIN, EBADF, EINTR, EIO, EISDIR, ECONNRESET.
+ */
+export function read(fd: number, buf: ArrayBufferView, count?: number): number {
+  return n.read(fd, buf, count);
+}
+
+/**
+ * Writes to a file descriptor: write(2), https://man7.org/linux/man-pages/man2/write.2.html
+ *
+ * `ssize_t write(int fd, const void *buf, size_t count);`
+ *
+ * @returns the number of bytes written.
+ * @throws EAGAIN, EBADF, EPIPE, EINTR, EIO, ENOSPC.
+ */
+export function write(fd: number, data: Data, count?: number): number {
+  return n.write(fd, data, count);
+}
+
+/**
+ * Reads into several buffers in order (scatter): readv(2), https://man7.org/linux/man-pages/man2/readv.2.html
+ *
+ * `ssize_t readv(int fd, const struct iovec *iov, int iovcnt);` More than IOV_MAX (1024) buffers is EINVAL.
+ *
+ * @returns the total number of bytes read.
+ * @throws EAGAIN, EBADF, EINVAL, EINTR.
+ */
+export function readv(fd: number, bufs: ArrayBufferView[]): number {
+  return n.readv(fd, bufs);
+}
+
+/**
+ * Writes several buffers in order (gather): writev(2), https://man7.org/linux/man-pages/man2/writev.2.html
+ *
+ * `ssize_t writev(int fd, const struct iovec *iov, int iovcnt);`
+ *
+ * @returns the total number of bytes written.
+ * @throws EAGAIN, EBADF, EINVAL, EPIPE, EINTR.
+ */
+export function writev(fd: number, bufs: Data[]): number {
+  return n.writev(fd, bufs);
+}
+
+// ---- setsockopt, getsockopt -----------------------------------------------------------------------
+
+/**
+ * Sets a socket option: setsockopt(2), https://man7.org/linux/man-pages/man2/setsockopt.2.html
+ *
+ * `int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);`
+ * `value` is a number or boolean for int options (SO_REUSEADDR, TCP_NODELAY, SO_RCVBUF...),
+ * `{ onoff, linger }` for SO_LINGER, `{ sec, usec }` for SO_RCVTIMEO/SO_SNDTIMEO, or bytes for any
+ * other (passed as optval/optlen as they are).
+ *
+ * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK, EPERM.
+ */
+export function setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void {
+  n.setsockopt(fd, level, optname, value);
+}
+
+/**
+ * Reads a socket option: getsockopt(2), https://man7.org/linux/man-pages/man2/getsockopt.2.html
+ *
+ * `int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);` Without a
+ * length: the int value, or the decoded struct for SO_LINGER ({ onoff, linger }), SO_RCVTIMEO /
+ * SO_SNDTIMEO ({ sec, usec }) and SO_PEERCRED ({ pid, uid, gid }). With a length: the raw bytes the
+ * kernel wrote (at most `length`).
+ *
+ * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK.
+ */
+export function getsockopt(fd: number, level: number, optname: number): number | Linger | Timeval | Ucred;
+export function getsockopt(fd: number, level: number, optname: number, length: number): Uint8Array;
+export function getsockopt(fd: number, level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array {
+  return n.getsockopt(fd, level, optname, length);
+}
+
+// ---- byte order and address text ------------------------------------------------------------------
+
+/** Host to network byte order, 16 bits: htons(3), https://man7.org/linux/man-pages/man3/htons.3.html `uint16_t htons(uint16_t hostshort);` */
+export function htons(hostshort: number): number {
+  return n.htons(hostshort);
+}
+/** Network to host byte order, 16 bits: ntohs(3), https://man7.org/linux/man-pages/man3/ntohs.3.html `uint16_t ntohs(uint16_t netshort);` */
+export function ntohs(netshort: number): number {
+  return n.ntohs(netshort);
+}
+/** Host to network byte order, 32 bits: htonl(3), https://man7.org/linux/man-pages/man3/htonl.3.html `uint32_t htonl(uint32_t hostlong);` */
+export function htonl(hostlong: number): number {
+  return n.htonl(hostlong);
+}
+/** Network to host byte order, 32 bits: ntohl(3), https://man7.org/linux/man-pages/man3/ntohl.3.html `uint32_t ntohl(uint32_t netlong);` */
+export function ntohl(netlong: number): number {
+  return n.ntohl(netlong);
+}
+
+/**
+ * Text to binary address: inet_pton(3), https://man7.org/linux/man-pages/man3/inet_pton.3.html
+ *
+ * `int inet_pton(int af, const char *src, void *dst);`
+ *
+ * @returns the 4 (AF_INET) or 16 (AF_INET6) bytes in network order, or null where C returns 0 (src is
+ * not a valid address).
+ * @throws EAFNOSUPPORT for another af (C's -1).
+ */
+export function inet_pton(af: number, src: string): Uint8Array | null {
+  return n.inet_pton(af, src);
+}
+
+/**
+ * Binary address to text: inet_ntop(3), https://man7.org/linux/man-pages/man3/inet_ntop.3.html
+ *
+ * `const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);`
+ *
+ * @throws EAFNOSUPPORT; RangeError if src is shorter than the family's address.
+ */
+export function inet_ntop(af: number, src: ArrayBufferView): string {
+  return n.inet_ntop(af, src);
+}
+
+/**
+ * Dotted text to struct in_addr: inet_aton(3), https://man7.org/linux/man-pages/man3/inet_aton.3.html
+ *
+ * `int inet_aton(const char *cp, struct in_addr *inp);` Accepts the shorthand forms ("127.1",
+ * "0x7f000001", "2130706433").
+ *
+ * @returns in_addr.s_addr (network byte order, the number C holds), or null where C returns 0.
+ */
+export function inet_aton(cp: string): number | null {
+  return n.inet_aton(cp);
+}
+
+/**
+ * Dotted text to in_addr_t: inet_addr(3), https://man7.org/linux/man-pages/man3/inet_addr.3.html
+ *
+ * `in_addr_t inet_addr(const char *cp);`
+ *
+ * @returns the address in network byte order, or INADDR_NONE (0xffffffff) for an invalid string, which
+ * is also what "255.255.255.255" gives: the reason C programs prefer inet_aton/inet_pton.
+ */
+export function inet_addr(cp: string): number {
+  return n.inet_addr(cp);
+}
+
+/**
+ * struct in_addr to dotted text: inet_ntoa(3), https://man7.org/linux/man-pages/man3/inet_ntoa.3.html
+ *
+ * `char *inet_ntoa(struct in_addr in);` with `inaddr` = in.s_addr (network byte order).
+ */
+export function inet_ntoa(inaddr: number): string {
+  return n.inet_ntoa(inaddr);
+}
+
+/**
+ * Resolves a host and service: getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html
+ *
+ * `int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);`
+ * Blocks this thread while libc resolves (DNS included). Each result's `addr` can go straight to
+ * connect() or bind().
+ *
+ * @throws an error whose code is the EAI_* name (EAI_NONAME, EAI_AGAIN, EAI_SERVICE...) and errno its
+ * value; EAI_SYSTEM is reported as the errno error itself.
+ */
+export function getaddrinfo(node: string | null, service?: string | number | null, hints?: AddrinfoHints): Addrinfo[] {
+  return n.getaddrinfo(node, service, hints);
+}
+
+/**
+ * Address to host and service names: getnameinfo(3), https://man7.org/linux/man-pages/man3/getnameinfo.3.html
+ *
+ * `int getnameinfo(const struct sockaddr *addr, socklen_t addrlen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);`
+ * flags: NI_NUMERICHOST, NI_NUMERICSERV, NI_NAMEREQD, NI_DGRAM... Blocks while libc resolves.
+ *
+ * @throws an error whose code is the EAI_* name.
+ */
+export function getnameinfo(addr: AddressInput, flags = 0): { host: string; service: string } {
+  return n.getnameinfo(addr, flags);
+}
