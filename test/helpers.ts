@@ -1,0 +1,125 @@
+// Shared test helpers: the fd table, child processes, the C fixtures.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as s from 'sockfd';
+
+export const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/** fd -> what it points at, for this process (the directory listing's own fd left out). */
+export function openFds(): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const name of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${name}`);
+      if (!target.startsWith('/proc/')) out.set(Number(name), target);
+    } catch {
+      // the listing's own fd, closed by now
+    }
+  }
+  return out;
+}
+
+/** Whether fd is open in this process. */
+export function isOpen(fd: number): boolean {
+  return existsSync(`/proc/self/fd/${fd}`);
+}
+
+/** The fd's open flags from /proc/self/fdinfo, e.g. to check O_CLOEXEC and O_NONBLOCK. */
+export function fdFlags(fd: number): number {
+  const text = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+  return parseInt(/flags:\s*([0-7]+)/.exec(text)![1]!, 8);
+}
+
+export const O_CLOEXEC = 0o2000000;
+export const O_NONBLOCK = 0o4000;
+
+/** Runs `fn` with a fresh temporary directory, removed afterwards. */
+export function withTmpDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'sockfd-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+export async function withTmpDirAsync<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'sockfd-'));
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Compiles test/fixtures/<name>.c with cc (once per source change) and returns the binary's path. */
+export function compileFixture(name: string): string {
+  const src = join(fixtures, `${name}.c`);
+  const binDir = join(fixtures, 'bin');
+  const bin = join(binDir, name);
+  mkdirSync(binDir, { recursive: true });
+  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
+    execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', bin, src]);
+  }
+  return bin;
+}
+
+/** A child process and its whole stdout once it exits. */
+export function run(cmd: string, args: string[], input?: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  if (input !== undefined) child.stdin!.end(input);
+  else child.stdin!.end();
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Waits until `line` appears in the child's stdout (a server saying it is ready). */
+export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d;
+      const m = pattern.exec(seen);
+      if (m) {
+        child.stdout!.off('data', onData);
+        resolve(m);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${seen}`)));
+  });
+}
+
+/** A listening TCP socket on 127.0.0.1 (or ::1), on a kernel-chosen port. */
+export function tcpListener(family: 'AF_INET' | 'AF_INET6' = 'AF_INET', reuseaddr = false): { fd: number; port: number } {
+  const fd = s.socket(family === 'AF_INET' ? s.AF_INET : s.AF_INET6, s.SOCK_STREAM);
+  if (reuseaddr) s.setsockopt(fd, s.SOL_SOCKET, s.SO_REUSEADDR, 1);
+  s.bind(fd, { family, address: family === 'AF_INET' ? '127.0.0.1' : '::1', port: 0 });
+  s.listen(fd);
+  const addr = s.getsockname(fd) as { port: number };
+  return { fd, port: addr.port };
+}
+
+/** Closes each fd, ignoring ones already closed. */
+export function closeAll(...fds: number[]): void {
+  for (const fd of fds) {
+    try {
+      s.close(fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Whether python3 is here (the interop peer). */
+export const hasPython = spawnSync('python3', ['-c', 'import socket']).status === 0;
