@@ -24,21 +24,22 @@ constexpr ErrnoEntry kErrnoNames[] = {
 #undef SOCKFD_ERRNO
 };
 
-// Appends " <address>:<port>" or " <path>" for the address a failed call was given, as Node does.
+// Appends " <address>:<port>" or " <path>" for the address a failed call was given, as Node does. A raw
+// sockaddr too short for its family decodes to { family, bytes } and adds nothing.
 void AppendAddress(std::string& msg, Napi::Object err, const sockaddr* sa, socklen_t salen) {
-  if (sa == nullptr || salen < static_cast<socklen_t>(sizeof(sa_family_t))) return;
+  if (sa == nullptr) return;
   Napi::Value addr = AddressToJS(err.Env(), sa, salen);
   if (!addr.IsObject()) return;
   Napi::Object o = addr.As<Napi::Object>();
-  if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
-    Napi::Value address = o.Get("address");
-    Napi::Value port = o.Get("port");
+  Napi::Value address = o.Get("address");
+  Napi::Value port = o.Get("port");
+  Napi::Value path = o.Get("path");
+  if (address.IsString() && port.IsNumber()) {
     err.Set("address", address);
     err.Set("port", port);
     msg.append(" ").append(address.As<Napi::String>().Utf8Value()).append(":");
     msg.append(std::to_string(port.As<Napi::Number>().Int32Value()));
-  } else if (sa->sa_family == AF_UNIX) {
-    Napi::Value path = o.Get("path");
+  } else if (path.IsString()) {
     err.Set("address", path);
     msg.append(" ").append(path.As<Napi::String>().Utf8Value());
   }
