@@ -57,37 +57,49 @@ abstract class Struct extends Uint8Array {
   static get [Symbol.species]() {
     return Uint8Array; // slice()/subarray() give plain bytes, not another struct
   }
-  protected getField(f: FieldLayout): number {
-    const v = new DataView(this.buffer, this.byteOffset, this.byteLength);
-    if (f.size === 1) return v.getUint8(f.offset);
-    return f.size === 2 ? v.getUint16(f.offset, littleEndian) : v.getUint32(f.offset, littleEndian);
+}
+
+function getField(bytes: Uint8Array, f: FieldLayout): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (f.size === 1) return v.getUint8(f.offset);
+  return f.size === 2 ? v.getUint16(f.offset, littleEndian) : v.getUint32(f.offset, littleEndian);
+}
+
+function setField(bytes: Uint8Array, f: FieldLayout, value: number, name: string): void {
+  const max = 2 ** (8 * f.size) - 1;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw outOfRange(`The value of "${name}" is out of range. It must be >= 0 && <= ${max}. Received ${value}`);
   }
-  protected setField(f: FieldLayout, value: number, name: string): void {
-    const max = 2 ** (8 * f.size) - 1;
-    if (!Number.isInteger(value) || value < 0 || value > max) {
-      throw outOfRange(`The value of "${name}" is out of range. It must be >= 0 && <= ${max}. Received ${value}`);
-    }
-    const v = new DataView(this.buffer, this.byteOffset, this.byteLength);
-    if (f.size === 1) v.setUint8(f.offset, value);
-    else if (f.size === 2) v.setUint16(f.offset, value, littleEndian);
-    else v.setUint32(f.offset, value, littleEndian);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (f.size === 1) v.setUint8(f.offset, value);
+  else if (f.size === 2) v.setUint16(f.offset, value, littleEndian);
+  else v.setUint32(f.offset, value, littleEndian);
+}
+
+// Gives a struct class a number accessor per named field, at the offset and width this platform uses.
+function defineFields<L>(cls: abstract new (...args: never[]) => Struct, fields: L, names: (keyof L & string)[]): void {
+  for (const name of names) {
+    const f = fields[name] as FieldLayout;
+    Object.defineProperty(cls.prototype, name, {
+      get(this: Struct) {
+        return getField(this, f);
+      },
+      set(this: Struct, value: number) {
+        setField(this, f, value, name);
+      },
+    });
   }
 }
 
 /** struct in_addr: a view on the 4 address bytes of its sockaddr_in. */
 export class in_addr extends Struct {
-  static readonly #s_addr: FieldLayout = { offset: 0, size: 4 };
+  /** in_addr_t s_addr, network byte order: assign htonl(INADDR_ANY) or inet_addr("127.0.0.1"). */
+  declare s_addr: number;
   constructor(buffer: ArrayBuffer, byteOffset: number) {
     super(buffer, byteOffset, 4);
   }
-  /** in_addr_t s_addr, network byte order: assign htonl(INADDR_ANY) or inet_addr("127.0.0.1"). */
-  get s_addr(): number {
-    return this.getField(in_addr.#s_addr);
-  }
-  set s_addr(v: number) {
-    this.setField(in_addr.#s_addr, v, 's_addr');
-  }
 }
+defineFields(in_addr, { s_addr: { offset: 0, size: 4 } }, ['s_addr']);
 
 /**
  * struct sockaddr_in, zero-filled as after memset(), as bytes that bind()/connect()/sendto() accept:
@@ -101,61 +113,34 @@ export class in_addr extends Struct {
  * ```
  */
 export class sockaddr_in extends Struct {
+  declare sin_family: number;
+  /** in_port_t, network byte order: assign htons(port). */
+  declare sin_port: number;
   constructor() {
     super(layout.sockaddr_in.size);
   }
-  get sin_family(): number {
-    return this.getField(layout.sockaddr_in.sin_family);
-  }
-  set sin_family(v: number) {
-    this.setField(layout.sockaddr_in.sin_family, v, 'sin_family');
-  }
-  /** in_port_t, network byte order: assign htons(port). */
-  get sin_port(): number {
-    return this.getField(layout.sockaddr_in.sin_port);
-  }
-  set sin_port(v: number) {
-    this.setField(layout.sockaddr_in.sin_port, v, 'sin_port');
-  }
   get sin_addr(): in_addr {
-    return new in_addr(this.buffer, this.byteOffset + layout.sockaddr_in.sin_addr.offset);
+    return new in_addr(this.buffer as ArrayBuffer, this.byteOffset + layout.sockaddr_in.sin_addr.offset);
   }
 }
+defineFields(sockaddr_in, layout.sockaddr_in, ['sin_family', 'sin_port']);
 
 /** struct sockaddr_in6, zero-filled. `sin6_addr.s6_addr` is the 16 address bytes (fill with inet_pton). */
 export class sockaddr_in6 extends Struct {
+  declare sin6_family: number;
+  /** in_port_t, network byte order: assign htons(port). */
+  declare sin6_port: number;
+  declare sin6_flowinfo: number;
+  declare sin6_scope_id: number;
   constructor() {
     super(layout.sockaddr_in6.size);
-  }
-  get sin6_family(): number {
-    return this.getField(layout.sockaddr_in6.sin6_family);
-  }
-  set sin6_family(v: number) {
-    this.setField(layout.sockaddr_in6.sin6_family, v, 'sin6_family');
-  }
-  get sin6_port(): number {
-    return this.getField(layout.sockaddr_in6.sin6_port);
-  }
-  set sin6_port(v: number) {
-    this.setField(layout.sockaddr_in6.sin6_port, v, 'sin6_port');
-  }
-  get sin6_flowinfo(): number {
-    return this.getField(layout.sockaddr_in6.sin6_flowinfo);
-  }
-  set sin6_flowinfo(v: number) {
-    this.setField(layout.sockaddr_in6.sin6_flowinfo, v, 'sin6_flowinfo');
   }
   get sin6_addr(): { s6_addr: Uint8Array } {
     const { offset, size } = layout.sockaddr_in6.sin6_addr;
     return { s6_addr: this.subarray(offset, offset + size) };
   }
-  get sin6_scope_id(): number {
-    return this.getField(layout.sockaddr_in6.sin6_scope_id);
-  }
-  set sin6_scope_id(v: number) {
-    this.setField(layout.sockaddr_in6.sin6_scope_id, v, 'sin6_scope_id');
-  }
 }
+defineFields(sockaddr_in6, layout.sockaddr_in6, ['sin6_family', 'sin6_port', 'sin6_flowinfo', 'sin6_scope_id']);
 
 /**
  * struct sockaddr_un, zero-filled. Assigning `sun_path` copies the string's UTF-8 bytes (like strcpy);
@@ -163,14 +148,9 @@ export class sockaddr_in6 extends Struct {
  * programs usually do.
  */
 export class sockaddr_un extends Struct {
+  declare sun_family: number;
   constructor() {
     super(layout.sockaddr_un.size);
-  }
-  get sun_family(): number {
-    return this.getField(layout.sockaddr_un.sun_family);
-  }
-  set sun_family(v: number) {
-    this.setField(layout.sockaddr_un.sun_family, v, 'sun_family');
   }
   get sun_path(): string {
     const { offset, size } = layout.sockaddr_un.sun_path;
@@ -188,3 +168,4 @@ export class sockaddr_un extends Struct {
     this.set(bytes, offset);
   }
 }
+defineFields(sockaddr_un, layout.sockaddr_un, ['sun_family']);
