@@ -1,7 +1,9 @@
 // Shared declarations of the sockfd addon: argument validation, errors, sockaddr conversion and the
 // per-family export tables. Every JS-facing function is thin: validate all arguments (throwing Node-style
 // TypeError/RangeError with an ERR_* code before any syscall), make exactly one system call, convert the
-// result. Errors travel as C++ exceptions (NAPI_CPP_EXCEPTIONS) and reach JS as thrown errors.
+// result. Errors travel as C++ exceptions (NAPI_CPP_EXCEPTIONS) and reach JS as thrown errors;
+// NODE_ADDON_API_CPP_EXCEPTIONS_ALL turns any other C++ exception (std::bad_alloc) into a JS Error
+// instead of std::terminate().
 #pragma once
 
 #include <napi.h>

@@ -53,8 +53,12 @@ Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
     as_int = value.As<Napi::Boolean>().Value() ? 1 : 0;
   } else if (IsView(value)) {
     Bytes b = ViewArg(value, "value");
+    if (b.length > static_cast<size_t>(kMaxOptLen))
+      ThrowRangeError(env, "ERR_OUT_OF_RANGE",
+                      "The \"value\" argument must be at most " + std::to_string(kMaxOptLen) + " bytes. Received " +
+                          std::to_string(b.length));
     optval = b.data;
-    optlen = static_cast<socklen_t>(std::min<size_t>(b.length, kMaxOptLen));
+    optlen = static_cast<socklen_t>(b.length);
   } else if (value.IsObject() && !value.IsFunction() && !value.IsArray()) {
     Napi::Object o = value.As<Napi::Object>();
     if (o.Has("onoff") || o.Has("linger")) {

@@ -156,6 +156,7 @@ const cases: [string, () => unknown, Expected][] = [
   ['setsockopt: sec missing', () => s.setsockopt(fd, s.SOL_SOCKET, s.SO_RCVTIMEO, { usec: 5 } as any), TYPE],
   ['setsockopt: level string', () => s.setsockopt(fd, 'SOL_SOCKET' as any, s.SO_REUSEADDR, 1), TYPE],
   ['setsockopt: an int option given 1 byte', () => s.setsockopt(fd, s.SOL_SOCKET, s.SO_REUSEADDR, new Uint8Array(1)), { code: 'EINVAL', syscall: 'setsockopt' }],
+  ['setsockopt: value bytes past 1 MiB', () => s.setsockopt(fd, s.SOL_SOCKET, s.SO_REUSEADDR, new Uint8Array(2 ** 20 + 1)), RANGE],
   ['getsockopt: length negative', () => s.getsockopt(fd, s.SOL_SOCKET, s.SO_TYPE, -1), RANGE],
   ['getsockopt: length past 1 MiB', () => s.getsockopt(fd, s.SOL_SOCKET, s.SO_TYPE, 2 ** 21), RANGE],
   ['getsockopt: length string', () => s.getsockopt(fd, s.SOL_SOCKET, s.SO_TYPE, '4' as any), TYPE],

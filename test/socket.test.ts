@@ -51,6 +51,16 @@ describe('socketpair()', () => {
       expect(s.write(b, Buffer.from('pong'))).toBe(4);
       expect(s.read(a, buf)).toBe(4);
       expect(buf.toString('utf8', 0, 4)).toBe('pong');
+      // views at an offset into their buffer: the bytes land where the view is, nowhere else
+      const backing = new ArrayBuffer(16);
+      s.send(a, 'abcd');
+      expect(s.recv(b, new DataView(backing, 4, 8))).toBe(4);
+      s.send(a, 'efgh');
+      expect(s.recv(b, new Uint16Array(backing, 12, 2))).toBe(4);
+      expect(Buffer.from(backing).toString('latin1')).toBe('\0\0\0\0abcd\0\0\0\0efgh');
+      expect(s.send(a, new Uint8Array(backing).subarray(4, 8))).toBe(4);
+      expect(s.recv(b, buf)).toBe(4);
+      expect(buf.toString('utf8', 0, 4)).toBe('abcd');
     } finally {
       closeAll(a, b);
     }
