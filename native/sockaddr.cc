@@ -60,18 +60,18 @@ void UnixPathOf(Napi::Object o, SockAddr& out) {
   sun->sun_family = AF_UNIX;
   constexpr size_t kOffset = offsetof(sockaddr_un, sun_path);
   Napi::Value v = o.Get("path");
-  if (IsMissing(v) || (v.IsString() && v.As<Napi::String>().Utf8Value().empty())) {
-    out.length = kOffset;  // unnamed: bind() autobinds to an abstract name on Linux
-    return;
-  }
   std::string path;
   if (v.IsString()) {
     path = v.As<Napi::String>().Utf8Value();
   } else if (IsView(v)) {
     Bytes b = ViewArg(v, "addr.path");
     path.assign(reinterpret_cast<const char*>(b.data), b.length);
-  } else {
+  } else if (!IsMissing(v)) {
     ThrowInvalidArgType(o.Env(), "addr.path", "of type string or an instance of Buffer or Uint8Array", v);
+  }
+  if (path.empty()) {
+    out.length = kOffset;  // unnamed: bind() autobinds to an abstract name on Linux
+    return;
   }
   // A leading NUL is Linux's abstract namespace: the name is every byte given, no terminator. A path
   // name is NUL-terminated, so it may hold no NUL and must leave room for one.
