@@ -12,7 +12,9 @@
         "native/addr.cc",
         "native/io.cc",
         "native/sockopt.cc",
-        "native/inet.cc"
+        "native/inet.cc",
+        "native/watcher.cc",
+        "native/async.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL", "NODE_ADDON_API_DISABLE_DEPRECATED"],

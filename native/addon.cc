@@ -4,12 +4,8 @@
 
 namespace sockfd {
 
-// Per-environment state. Empty in the sync layer; the readiness engine (native/watcher) keeps its poll
-// handles here, and its cleanup hook closes them when the environment ends.
-struct Environment {};
-
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData(new Environment());  // deleted by node-addon-api's default finalizer
+  InitWatcher(env, exports);  // first: the per-environment state (the readiness engine's) is instance data
   InitConstants(env, exports);
   InitSockaddrLayout(env, exports);
   InitSocket(env, exports);
@@ -17,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitIo(env, exports);
   InitSockopt(env, exports);
   InitInet(env, exports);
+  InitAsync(env, exports);
   return exports;
 }
 

@@ -37,6 +37,7 @@ Napi::Value Accept(const Napi::CallbackInfo& info) {
   const char* name = "accept";
 #endif
   if (client < 0) ThrowErrno(env, errno, name);
+  ReleaseFd(env, client);  // a new fd: nothing the async layer recorded for its number applies
   Napi::Object result = Napi::Object::New(env);
   result.Set("fd", client);
   result.Set("addr", AddressToJS(env, peer.get(), peer.length));

@@ -1,4 +1,4 @@
-// socket(2), socketpair(2), close(2), shutdown(2), and the O_NONBLOCK switch the async layer needs.
+// socket(2), socketpair(2), close(2), shutdown(2), and the O_NONBLOCK switch.
 #include "sockfd.h"
 
 #include <fcntl.h>
@@ -25,6 +25,7 @@ Napi::Value Socket(const Napi::CallbackInfo& info) {
   int protocol = IsMissing(info[2]) ? 0 : Int32Arg(info[2], "protocol");
   int fd = socket(domain, type | kCloexec, protocol);
   if (fd < 0) ThrowErrno(info.Env(), errno, "socket");
+  ReleaseFd(info.Env(), fd);  // a new fd: nothing the async layer recorded for its number applies
   return Napi::Number::New(info.Env(), fd);
 }
 
@@ -34,6 +35,8 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
   int protocol = IsMissing(info[2]) ? 0 : Int32Arg(info[2], "protocol");
   int sv[2];
   if (socketpair(domain, type | kCloexec, protocol, sv) < 0) ThrowErrno(info.Env(), errno, "socketpair");
+  ReleaseFd(info.Env(), sv[0]);
+  ReleaseFd(info.Env(), sv[1]);
   Napi::Array pair = Napi::Array::New(info.Env(), 2);
   pair.Set(0u, sv[0]);
   pair.Set(1u, sv[1]);
@@ -42,6 +45,8 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
+  // Pending async operations reject with ECANCELED and libuv stops polling the fd before it is closed.
+  ReleaseFd(info.Env(), fd);
   // Linux releases the fd even when close() fails with EINTR, so it is never retried (close(2) NOTES).
   if (close(fd) < 0) ThrowErrno(info.Env(), errno, "close");
   return info.Env().Undefined();
@@ -60,6 +65,7 @@ Napi::Value SetNonBlocking(const Napi::CallbackInfo& info) {
   if (!info[1].IsBoolean()) ThrowInvalidArgType(info.Env(), "on", "of type boolean", info[1]);
   int on = info[1].As<Napi::Boolean>().Value() ? 1 : 0;
   if (ioctl(fd, FIONBIO, &on) < 0) ThrowErrno(info.Env(), errno, "ioctl");
+  ForgetNonBlocking(info.Env(), fd);
   return info.Env().Undefined();
 }
 

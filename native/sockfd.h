@@ -97,6 +97,18 @@ void InitIo(Napi::Env env, Napi::Object exports);
 void InitSockopt(Napi::Env env, Napi::Object exports);
 void InitInet(Napi::Env env, Napi::Object exports);
 void InitSockaddrLayout(Napi::Env env, Napi::Object exports);
+void InitWatcher(Napi::Env env, Napi::Object exports);
+void InitAsync(Napi::Env env, Napi::Object exports);
+
+// ---- the readiness engine (watcher.cc) ------------------------------------------------------------
+
+// Drops this environment's readiness state for fd: pending operations reject with ECANCELED and the poll
+// handle is stopped and closed, so the fd is no longer watched by libuv. close() calls it before
+// close(2) (an fd must never be closed while libuv polls it), and every call that creates an fd calls it
+// for the new number (state left by an fd closed outside sockfd must not apply to a new socket).
+void ReleaseFd(Napi::Env env, int fd);
+// setNonBlocking() calls it: the engine sets O_NONBLOCK again before its next accept/connect on fd.
+void ForgetNonBlocking(Napi::Env env, int fd);
 
 // Sets exports[name] = fn (the template form calls fn directly, with no per-function allocation).
 template <Napi::Function::Callback fn>

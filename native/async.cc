@@ -1,0 +1,250 @@
+// The awaitable forms of accept(2), connect(2), send(2), recv(2), sendto(2), recvfrom(2), and sendAll
+// (send(2) until every byte is written), for sockfd/promises. Arguments are validated exactly as in the
+// sync bindings; each binding takes one more argument, the cancellation token (see watcher.h).
+//
+// The send/recv family passes MSG_DONTWAIT, so an attempt never sleeps whatever the fd's O_NONBLOCK
+// says; accept and connect have no such flag, so the engine sets O_NONBLOCK on their fd first.
+#include "watcher.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace sockfd {
+
+namespace {
+
+#ifdef SOCK_CLOEXEC
+constexpr int kCloexec = SOCK_CLOEXEC;
+#else
+constexpr int kCloexec = 0;
+#endif
+
+bool WouldBlock(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
+
+// The outcome of a syscall that returned `n`: EINTR retries at once, EAGAIN waits.
+template <typename Call>
+Outcome Retrying(int& err, ssize_t& n, Call call) {
+  do n = call();
+  while (n < 0 && errno == EINTR);
+  if (n >= 0) return Outcome::kDone;
+  err = errno;
+  return WouldBlock(err) ? Outcome::kWait : Outcome::kFailed;
+}
+
+Napi::Value Count(Napi::Env env, ssize_t n) { return Napi::Number::New(env, static_cast<double>(n)); }
+
+// Data to send: a view (held while waiting) or a string's UTF-8 bytes (owned by the operation).
+class OutData {
+ public:
+  void Parse(Napi::Value data, Napi::Value len) {
+    Bytes b = DataArg(data, "data", storage_);
+    size_t n = LengthArg(len, "len", b.length);
+    view.Set(data.IsString() ? nullptr : static_cast<napi_value>(data), b, n);
+  }
+  HeldView view;
+
+ private:
+  std::string storage_;
+};
+
+class RecvOp : public Op {
+ public:
+  RecvOp(const Napi::CallbackInfo& info, const char* syscall) : Op(FdArg(info[0]), kRead, syscall) {
+    Bytes b = ViewArg(info[1], "buf");
+    size_t len = LengthArg(info[2], "len", b.length);
+    flags_ = FlagsArg(info[3]) | MSG_DONTWAIT;
+    buf_.Set(info[1], b, len);
+  }
+  Outcome Attempt() override {
+    return Retrying(err, n_, [&] { return recv(fd, buf_.data, buf_.length, flags_); });
+  }
+  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
+  void Hold(Napi::Env env) override { buf_.Hold(env); }
+  void Refresh(Napi::Env env) override { buf_.Refresh(env, syscall); }
+
+ protected:
+  HeldView buf_;
+  int flags_ = 0;
+  ssize_t n_ = 0;
+};
+
+class RecvFromOp : public RecvOp {
+ public:
+  explicit RecvFromOp(const Napi::CallbackInfo& info) : RecvOp(info, "recvfrom") {}
+  Outcome Attempt() override {
+    return Retrying(err, n_, [&] {
+      from_.length = sizeof(from_.storage);
+      return recvfrom(fd, buf_.data, buf_.length, flags_, from_.get(), &from_.length);
+    });
+  }
+  Napi::Value Result(Napi::Env env) override {
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("bytes", Count(env, n_));
+    result.Set("addr", AddressToJS(env, from_.get(), from_.length));
+    return result;
+  }
+
+ private:
+  SockAddr from_;
+};
+
+class SendOp : public Op {
+ public:
+  // sendto(fd, data, len, flags, addr): the address is read first, since reading it may run JS.
+  SendOp(const Napi::CallbackInfo& info, const char* syscall, bool with_addr) : Op(FdArg(info[0]), kWrite, syscall) {
+    has_addr_ = with_addr && !IsMissing(info[4]) && !info[4].IsNull();
+    if (has_addr_) addr_ = AddressArg(info[4]);
+    data_.Parse(info[1], info[2]);
+    flags_ = FlagsArg(info[3]) | MSG_DONTWAIT;
+  }
+  Outcome Attempt() override {
+    return Retrying(err, n_, [&] {
+      return sendto(fd, data_.view.data, data_.view.length, flags_, has_addr_ ? addr_.get() : nullptr, addr_.length);
+    });
+  }
+  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
+  Napi::Value Error(Napi::Env env) override {
+    return ErrnoError(env, err, syscall, has_addr_ ? addr_.get() : nullptr, addr_.length).Value();
+  }
+  void Hold(Napi::Env env) override { data_.view.Hold(env); }
+  void Refresh(Napi::Env env) override { data_.view.Refresh(env, syscall); }
+
+ protected:
+  OutData data_;
+  SockAddr addr_;
+  bool has_addr_ = false;
+  int flags_ = 0;
+  ssize_t n_ = 0;
+};
+
+// sendAll: send(2) until every byte is written, waiting for writability in between. Resolves with the
+// byte count; a rejection carries bytesWritten, the count that did reach the socket.
+class SendAllOp : public SendOp {
+ public:
+  explicit SendAllOp(const Napi::CallbackInfo& info) : SendOp(info, "send", false) {}
+  Outcome Attempt() override {
+    // Bounded per readiness event: a fast reader must not keep the loop here indefinitely.
+    for (int i = 0; i < 16; i++) {
+      if (sent_ == data_.view.length) return Outcome::kDone;
+      ssize_t n;
+      Outcome o = Retrying(err, n, [&] {
+        return send(fd, data_.view.data + sent_, data_.view.length - sent_, flags_);
+      });
+      if (o != Outcome::kDone) return o;
+      sent_ += static_cast<size_t>(n);
+    }
+    return sent_ == data_.view.length ? Outcome::kDone : Outcome::kWait;
+  }
+  Napi::Value Result(Napi::Env env) override { return Count(env, static_cast<ssize_t>(sent_)); }
+  void Annotate(Napi::Value error) override {
+    if (error.IsObject()) error.As<Napi::Object>().Set("bytesWritten", static_cast<double>(sent_));
+  }
+
+ private:
+  size_t sent_ = 0;
+};
+
+class AcceptOp : public Op {
+ public:
+  explicit AcceptOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kRead, kCloexec ? "accept4" : "accept") {
+    flags_ = FlagsArg(info[1]);
+#ifndef SOCK_CLOEXEC
+    if (flags_ != 0) ThrowErrno(info.Env(), EINVAL, "accept");  // no accept4() on this platform
+#endif
+  }
+  bool NeedsNonBlockingFd() const override { return true; }
+  Outcome Attempt() override {
+    ssize_t n;
+    Outcome o = Retrying(err, n, [&] {
+      peer_.length = sizeof(peer_.storage);
+#ifdef SOCK_CLOEXEC
+      return accept4(fd, peer_.get(), &peer_.length, flags_ | SOCK_CLOEXEC);
+#else
+      return accept(fd, peer_.get(), &peer_.length);
+#endif
+    });
+    client_ = static_cast<int>(n);
+    return o;
+  }
+  Napi::Value Result(Napi::Env env) override {
+    ReleaseFd(env, client_);  // a new fd: nothing recorded for its number may apply to it
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("fd", client_);
+    result.Set("addr", AddressToJS(env, peer_.get(), peer_.length));
+    return result;
+  }
+
+ private:
+  int flags_ = 0;
+  int client_ = -1;
+  SockAddr peer_;
+};
+
+// connect: EINPROGRESS waits for writability, then SO_ERROR says how the handshake ended.
+class ConnectOp : public Op {
+ public:
+  explicit ConnectOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kWrite, "connect") {
+    addr_ = AddressArg(info[1]);
+  }
+  bool NeedsNonBlockingFd() const override { return true; }
+  Outcome Attempt() override {
+    if (!started_) {
+      started_ = true;
+      if (connect(fd, addr_.get(), addr_.length) == 0) return Outcome::kDone;
+      err = errno;
+      // EINTR: the connection attempt goes on asynchronously, like EINPROGRESS (connect(2)). EAGAIN is
+      // AF_UNIX's "backlog full": an error, as in libuv, since writability would not say when to retry.
+      return err == EINPROGRESS || err == EINTR ? Outcome::kWait : Outcome::kFailed;
+    }
+    int so_error = 0;
+    socklen_t len = sizeof(so_error);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0) so_error = errno;
+    if (so_error == 0) return Outcome::kDone;
+    err = so_error;
+    return Outcome::kFailed;
+  }
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+  Napi::Value Error(Napi::Env env) override { return ErrnoError(env, err, syscall, addr_.get(), addr_.length).Value(); }
+
+ private:
+  SockAddr addr_;
+  bool started_ = false;
+};
+
+// Each binding: the sync binding's arguments, then the token.
+Napi::Value AcceptAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 2, [&] { return std::make_unique<AcceptOp>(info); });
+}
+Napi::Value ConnectAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 2, [&] { return std::make_unique<ConnectOp>(info); });
+}
+Napi::Value RecvAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 4, [&] { return std::make_unique<RecvOp>(info, "recv"); });
+}
+Napi::Value RecvFromAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 4, [&] { return std::make_unique<RecvFromOp>(info); });
+}
+Napi::Value SendAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 4, [&] { return std::make_unique<SendOp>(info, "send", false); });
+}
+Napi::Value SendToAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 5, [&] { return std::make_unique<SendOp>(info, "sendto", true); });
+}
+Napi::Value SendAllAsync(const Napi::CallbackInfo& info) {
+  return Start(info, 4, [&] { return std::make_unique<SendAllOp>(info); });
+}
+
+}  // namespace
+
+void InitAsync(Napi::Env env, Napi::Object exports) {
+  Export<AcceptAsync>(env, exports, "acceptAsync");
+  Export<ConnectAsync>(env, exports, "connectAsync");
+  Export<RecvAsync>(env, exports, "recvAsync");
+  Export<RecvFromAsync>(env, exports, "recvfromAsync");
+  Export<SendAsync>(env, exports, "sendAsync");
+  Export<SendToAsync>(env, exports, "sendtoAsync");
+  Export<SendAllAsync>(env, exports, "sendAllAsync");
+}
+
+}  // namespace sockfd

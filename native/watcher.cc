@@ -1,0 +1,361 @@
+// The readiness engine: one uv_poll_t per fd per environment, created when an operation on that fd first
+// has to wait.
+//
+// - Interest is the union of what the queued operations need (readable if a read waits, writable if a
+//   write waits). uv_poll_start() is called only when that mask changes: libuv implements every call as
+//   epoll_ctl(DEL) + epoll_ctl(ADD) (src/unix/poll.c), so a steady ping-pong must not pay for it.
+// - The mask is brought up to date after the promise callbacks of a readiness event have run (they run
+//   when the callback scope closes), so an `await recv()` loop that queues its next recv from the
+//   continuation keeps the handle started; when nothing waits any more, the handle is stopped. A stopped
+//   handle holds no reference on the loop: an idle socket never keeps the process alive.
+// - Operations of one direction complete in call order: a new call makes its syscall at once only if no
+//   earlier one of its direction still waits on the fd.
+// - Readiness may be spurious (another reader, another process): EAGAIN on retry just waits again. At
+//   most kMaxPerEvent operations per direction complete per event; the rest run on the next one (epoll is
+//   level-triggered, so the readiness is reported again).
+// - ReleaseFd (close() and friends): pending operations reject with ECANCELED, the handle is stopped and
+//   closed, and only then may the fd be closed. The FdState is freed in the uv_close callback, which never
+//   runs while a callback of the same handle is on the stack.
+// - Environment teardown (Worker exit): an async cleanup hook closes every handle and finishes when the
+//   last close callback has run, before Node closes the loop.
+#include "watcher.h"
+
+#include <uv.h>
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <deque>
+#include <vector>
+
+namespace sockfd {
+
+namespace {
+
+constexpr int kMaxPerEvent = 64;
+constexpr int kEvents[] = {UV_READABLE, UV_WRITABLE};
+
+class Engine;
+
+struct FdState {
+  FdState(Engine* engine, int fd) : engine(engine), fd(fd) { poll.data = this; }
+
+  Engine* const engine;
+  const int fd;
+  uv_poll_t poll;
+  bool poll_initialized = false;
+  int mask = 0;              // the events the handle is started with; 0 = stopped
+  bool nonblocking = false;  // O_NONBLOCK was set by this engine (ioctl, or uv_poll_init)
+  bool released = false;     // ReleaseFd ran; the state only waits for its close callback
+  std::deque<std::unique_ptr<Op>> queue[2];
+
+  void UpdateInterest();
+  void Drain(Napi::Env env, Direction d);
+};
+
+void OnPoll(uv_poll_t* handle, int status, int events);
+void OnClosed(uv_handle_t* handle);
+void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg);
+
+// Per-environment state, the addon's instance data. It outlives the environment's JS: the async
+// cleanup hook deletes it after the last poll handle has closed.
+class Engine {
+ public:
+  explicit Engine(napi_env env) : env(env) {
+    NAPI_THROW_IF_FAILED_VOID(env, napi_get_uv_event_loop(env, &loop));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name_));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name_, &context));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, OnTeardown, this, &hook_));
+  }
+
+  static Engine* From(napi_env env) {
+    void* data = nullptr;
+    napi_get_instance_data(env, &data);
+    return static_cast<Engine*>(data);
+  }
+
+  FdState* Find(int fd) const { return static_cast<size_t>(fd) < fds_.size() ? fds_[fd] : nullptr; }
+
+  // Only for fds a syscall has just shown to be open, so the table stays as small as the fd table.
+  FdState* Create(int fd) {
+    if (static_cast<size_t>(fd) >= fds_.size()) fds_.resize(fd + 1, nullptr);
+    if (fds_[fd] == nullptr) fds_[fd] = new FdState(this, fd);
+    return fds_[fd];
+  }
+
+  void Release(Napi::Env env, int fd);
+  void Teardown(napi_async_cleanup_hook_handle hook);
+  void HandleClosed(FdState* state);
+
+  const napi_env env;
+  uv_loop_t* loop = nullptr;
+  napi_async_context context = nullptr;
+
+ private:
+  void MaybeFinish();
+
+  napi_value name_ = nullptr;
+  napi_async_cleanup_hook_handle hook_ = nullptr;
+  std::vector<FdState*> fds_;
+  size_t closing_ = 0;  // poll handles whose close callback has not run yet
+  bool tearing_down_ = false;
+};
+
+// Resolves or rejects the operation's promise; the operation (and its buffer references) is gone after.
+void Settle(Napi::Env env, std::unique_ptr<Op> op, Outcome outcome) {
+  napi_deferred deferred = op->deferred;
+  napi_value value;
+  bool ok = outcome == Outcome::kDone;
+  try {
+    // Building the value may run JS (a setter on Object.prototype); whatever it throws rejects instead.
+    if (ok) {
+      value = op->Result(env);
+    } else {
+      value = op->Error(env);
+      op->Annotate(Napi::Value(env, value));
+    }
+  } catch (const Napi::Error& e) {
+    value = e.Value();
+    ok = false;
+  }
+  op.reset();
+  if (ok)
+    napi_resolve_deferred(env, deferred, value);
+  else
+    napi_reject_deferred(env, deferred, value);
+}
+
+// Rejects with a value the caller made (the AbortError from lib/promises.ts).
+void Reject(Napi::Env env, std::unique_ptr<Op> op, Napi::Value reason) {
+  napi_deferred deferred = op->deferred;
+  try {
+    op->Annotate(reason);
+  } catch (const Napi::Error&) {  // a setter on the reason threw: reject with the reason all the same
+  }
+  op.reset();
+  napi_reject_deferred(env, deferred, reason);
+}
+
+void FdState::UpdateInterest() {
+  int want = (queue[kRead].empty() ? 0 : UV_READABLE) | (queue[kWrite].empty() ? 0 : UV_WRITABLE);
+  if (want == mask) return;
+  if (want == 0)
+    uv_poll_stop(&poll);
+  else
+    uv_poll_start(&poll, want, OnPoll);
+  mask = want;
+}
+
+void FdState::Drain(Napi::Env env, Direction d) {
+  for (int i = 0; i < kMaxPerEvent && !released && !queue[d].empty(); i++) {
+    Op* op = queue[d].front().get();
+    Outcome outcome;
+    try {
+      op->Refresh(env);
+      outcome = op->Attempt();
+    } catch (const Napi::Error& e) {  // the buffer was detached or shrunk while the operation waited
+      std::unique_ptr<Op> failed = std::move(queue[d].front());
+      queue[d].pop_front();
+      Reject(env, std::move(failed), e.Value());
+      continue;
+    }
+    if (outcome == Outcome::kWait) return;  // spurious or used up: wait again, keeping call order
+    // Off the queue before settling: settling may run JS, which may queue, cancel or close.
+    std::unique_ptr<Op> done = std::move(queue[d].front());
+    queue[d].pop_front();
+    Settle(env, std::move(done), outcome);
+  }
+}
+
+void OnPoll(uv_poll_t* handle, int status, int events) {
+  FdState* state = static_cast<FdState*>(handle->data);
+  Engine* engine = state->engine;
+  Napi::Env env(engine->env);
+  // On POLLERR libuv stops the handle and reports UV_EBADF: the syscalls themselves report the error
+  // (ECONNREFUSED, ECONNRESET, ...), so retry both directions.
+  if (status < 0) {
+    state->mask = 0;
+    events = UV_READABLE | UV_WRITABLE;
+  }
+  napi_handle_scope handle_scope;
+  if (napi_open_handle_scope(env, &handle_scope) != napi_ok) return;
+  napi_value resource;
+  napi_callback_scope callback_scope;
+  napi_get_global(env, &resource);
+  if (napi_open_callback_scope(env, resource, engine->context, &callback_scope) == napi_ok) {
+    for (Direction d : {kRead, kWrite})
+      if (events & kEvents[d]) state->Drain(env, d);
+    napi_close_callback_scope(env, callback_scope);  // promise callbacks (microtasks) run here
+  }
+  if (!state->released) state->UpdateInterest();
+  napi_close_handle_scope(env, handle_scope);
+}
+
+void OnClosed(uv_handle_t* handle) {
+  FdState* state = static_cast<FdState*>(handle->data);
+  state->engine->HandleClosed(state);
+}
+
+void Engine::HandleClosed(FdState* state) {
+  delete state;
+  closing_--;
+  MaybeFinish();
+}
+
+void Engine::Release(Napi::Env env, int fd) {
+  FdState* state = Find(fd);
+  if (state == nullptr) return;
+  fds_[fd] = nullptr;
+  state->released = true;
+  std::deque<std::unique_ptr<Op>> pending[2] = {std::move(state->queue[kRead]), std::move(state->queue[kWrite])};
+  if (state->poll_initialized) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&state->poll), OnClosed);  // stops it: epoll forgets the fd now
+    closing_++;
+  } else {
+    delete state;
+  }
+  for (auto& queue : pending) {
+    for (auto& op : queue) {
+      op->err = ECANCELED;
+      Settle(env, std::move(op), Outcome::kFailed);
+    }
+  }
+}
+
+void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
+  tearing_down_ = true;
+  hook_ = hook;
+  for (FdState*& state : fds_) {
+    if (state == nullptr) continue;
+    // No JS runs any more: the promises can no longer settle. Dropping the operations releases their
+    // buffer references.
+    state->released = true;
+    for (auto& queue : state->queue) queue.clear();
+    if (state->poll_initialized) {
+      uv_close(reinterpret_cast<uv_handle_t*>(&state->poll), OnClosed);
+      closing_++;
+    } else {
+      delete state;
+    }
+    state = nullptr;
+  }
+  MaybeFinish();
+}
+
+void Engine::MaybeFinish() {
+  if (!tearing_down_ || closing_ != 0) return;
+  napi_async_destroy(env, context);
+  napi_remove_async_cleanup_hook(hook_);
+  delete this;
+}
+
+void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg) { static_cast<Engine*>(arg)->Teardown(hook); }
+
+// cancel(fd, token, reason): rejects the operation that was started with `token` with `reason` (an
+// AbortError), and forgets it. Returns whether such an operation was still waiting.
+Napi::Value Cancel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = FdArg(info[0]);
+  double token = static_cast<double>(IntegerArg(info[1], "token", 1, (int64_t{1} << 53) - 1));
+  FdState* state = Engine::From(env)->Find(fd);
+  if (state == nullptr) return Napi::Boolean::New(env, false);
+  for (auto& queue : state->queue) {
+    for (auto it = queue.begin(); it != queue.end(); ++it) {
+      if ((*it)->token != token) continue;
+      std::unique_ptr<Op> op = std::move(*it);
+      queue.erase(it);
+      state->UpdateInterest();
+      Reject(env, std::move(op), info[2]);
+      return Napi::Boolean::New(env, true);
+    }
+  }
+  return Napi::Boolean::New(env, false);
+}
+
+// release(fd): ReleaseFd without closing, so another owner (node:net) can take the fd over.
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  ReleaseFd(info.Env(), FdArg(info[0]));
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Value Op::Error(Napi::Env env) { return ErrnoError(env, err, syscall).Value(); }
+
+HeldView::~HeldView() {
+  if (ref_ != nullptr) napi_delete_reference(env_, ref_);
+}
+
+void HeldView::Hold(Napi::Env env) {
+  if (view_ == nullptr) return;
+  env_ = env;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, view_, 1, &ref_));
+}
+
+void HeldView::Refresh(Napi::Env env, const char* syscall) {
+  if (ref_ == nullptr) return;
+  napi_value view;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_get_reference_value(env, ref_, &view));
+  Bytes now = ViewArg(Napi::Value(env, view), "buf");
+  if (now.length < length)
+    ThrowTypeError(env, "ERR_INVALID_STATE",
+                   std::string("The buffer of a pending ") + syscall + "() was detached or shrunk while it waited");
+  data = now.data;
+}
+
+void Submit(Napi::Env env, std::unique_ptr<Op> op) {
+  Engine* engine = Engine::From(env);
+  const int fd = op->fd;
+  const Direction d = op->direction;
+  FdState* state = engine->Find(fd);
+  if (state == nullptr || state->queue[d].empty()) {
+    if (op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking)) {
+      int on = 1;
+      if (ioctl(fd, FIONBIO, &on) < 0) {
+        op->err = errno;
+        Reject(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
+        return;
+      }
+      state = engine->Create(fd);
+      state->nonblocking = true;
+    }
+    Outcome outcome = op->Attempt();
+    if (outcome != Outcome::kWait) return Settle(env, std::move(op), outcome);
+    state = engine->Create(fd);  // EAGAIN: the fd is open
+  }
+  if (!state->poll_initialized) {
+    // Also sets O_NONBLOCK. Fails with EEXIST if another handle of this loop (a net.Socket) owns the fd.
+    int rc = uv_poll_init(engine->loop, &state->poll, fd);
+    if (rc < 0) {
+      op->err = -rc;
+      Reject(env, std::move(op), ErrnoError(env, -rc, "uv_poll_init").Value());
+      return;
+    }
+    state->poll_initialized = true;
+    state->nonblocking = true;
+  }
+  op->Hold(env);
+  state->queue[d].push_back(std::move(op));
+  state->UpdateInterest();
+}
+
+void ReleaseFd(Napi::Env env, int fd) {
+  Engine* engine = Engine::From(env);
+  if (engine != nullptr) engine->Release(env, fd);
+}
+
+void ForgetNonBlocking(Napi::Env env, int fd) {
+  Engine* engine = Engine::From(env);
+  FdState* state = engine != nullptr ? engine->Find(fd) : nullptr;
+  if (state != nullptr) state->nonblocking = false;
+}
+
+void InitWatcher(Napi::Env env, Napi::Object exports) {
+  // The engine deletes itself at teardown (after its handles have closed), so no finalizer here.
+  NAPI_THROW_IF_FAILED_VOID(env, napi_set_instance_data(env, new Engine(env), nullptr, nullptr));
+  Export<Cancel>(env, exports, "cancel");
+  Export<Release>(env, exports, "release");
+}
+
+}  // namespace sockfd

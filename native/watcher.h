@@ -1,0 +1,105 @@
+// The readiness engine behind sockfd/promises: an awaitable syscall is tried at once and, only if the
+// kernel says EAGAIN / EINPROGRESS, waits for readiness on the environment's libuv loop (one uv_poll_t
+// per fd per environment) and is tried again. Socket I/O never touches the thread pool.
+#pragma once
+
+#include "sockfd.h"
+
+#include <cmath>
+#include <memory>
+
+namespace sockfd {
+
+// What one attempt of an operation's syscall came to.
+enum class Outcome { kDone, kWait, kFailed };
+
+// Which readiness an operation waits for; also the index of its queue.
+enum Direction { kRead = 0, kWrite = 1 };
+
+// One awaitable syscall on one fd. Subclasses make the syscall in Attempt() (non-blocking: it never
+// sleeps) and build the resolved value in Result().
+class Op {
+ public:
+  Op(int fd, Direction direction, const char* syscall) : fd(fd), direction(direction), syscall(syscall) {}
+  virtual ~Op() = default;
+
+  // Makes the syscall once. kFailed leaves the errno value in `err`.
+  virtual Outcome Attempt() = 0;
+  virtual Napi::Value Result(Napi::Env env) = 0;
+  // The rejection for `err` (default: the errno error naming `syscall`).
+  virtual Napi::Value Error(Napi::Env env);
+  // Adds to whatever value the operation rejects with (sendAll adds bytesWritten).
+  virtual void Annotate(Napi::Value /*error*/) {}
+  // accept() and connect() need O_NONBLOCK on the fd itself; the send/recv family uses MSG_DONTWAIT.
+  virtual bool NeedsNonBlockingFd() const { return false; }
+  // Called once, while the JS call that made this operation is still on the stack, when it starts to
+  // wait: take references so that the buffers outlive the call.
+  virtual void Hold(Napi::Env) {}
+  // Called before every retry: re-read buffer pointers, since JS may have detached or shrunk a buffer
+  // while the operation waited. Throws (a JS error) if the buffer no longer holds the operation's bytes.
+  virtual void Refresh(Napi::Env) {}
+
+  const int fd;
+  const Direction direction;
+  const char* const syscall;
+  int err = 0;
+  double token = NAN;  // set by JS when an AbortSignal may cancel this operation
+  napi_deferred deferred = nullptr;
+};
+
+// The bytes of a JS ArrayBufferView that a pending operation reads or writes. While the JS call is on
+// the stack the pointer comes straight from the argument; once the operation waits, a reference keeps
+// the view alive and Refresh() takes the pointer again before each retry.
+class HeldView {
+ public:
+  HeldView() = default;
+  ~HeldView();
+  HeldView(const HeldView&) = delete;
+  HeldView& operator=(const HeldView&) = delete;
+
+  // `view` is the JS value the bytes belong to, or nullptr for bytes the operation owns.
+  void Set(napi_value view, Bytes bytes, size_t len) {
+    view_ = view;
+    data = bytes.data;
+    length = len;
+  }
+  void Hold(Napi::Env env);
+  void Refresh(Napi::Env env, const char* syscall);
+
+ private:
+  napi_value view_ = nullptr;  // valid only during the JS call
+  napi_ref ref_ = nullptr;
+  napi_env env_ = nullptr;
+
+ public:
+  uint8_t* data = nullptr;
+  size_t length = 0;  // the operation's length; never more than the view's current byteLength
+};
+
+// Tries the operation now, unless earlier operations of its direction still wait on the fd (they
+// complete first, in call order); otherwise, or on EAGAIN, queues it until the fd is ready. Settles
+// op->deferred either way.
+void Submit(Napi::Env env, std::unique_ptr<Op> op);
+
+// The promise-returning form of a binding: `make` validates the arguments and builds the operation,
+// which is then submitted. Invalid arguments reject the promise rather than throw, as in
+// node:fs/promises. info[token_index] is the cancellation token lib/promises.ts passes with a signal.
+template <typename Make>
+Napi::Value Start(const Napi::CallbackInfo& info, size_t token_index, Make make) {
+  Napi::Env env = info.Env();
+  napi_deferred deferred;
+  napi_value promise;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &deferred, &promise), Napi::Value());
+  try {
+    std::unique_ptr<Op> op = make();
+    Napi::Value token = info[token_index];
+    if (!IsMissing(token)) op->token = static_cast<double>(IntegerArg(token, "token", 1, (int64_t{1} << 53) - 1));
+    op->deferred = deferred;
+    Submit(env, std::move(op));
+  } catch (const Napi::Error& e) {
+    napi_reject_deferred(env, deferred, e.Value());
+  }
+  return Napi::Value(env, promise);
+}
+
+}  // namespace sockfd
