@@ -106,6 +106,21 @@ export interface Native {
   inet_ntoa(inaddr: number): string;
   getaddrinfo(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Addrinfo[];
   getnameinfo(addr: AddressInput, flags?: number): { host: string; service: string };
+
+  // sockfd/promises: the sync arguments, then the cancellation token lib/promises.ts passes with a signal.
+  acceptAsync(fd: number, flags?: number, token?: number): Promise<{ fd: number; addr: Address | null }>;
+  connectAsync(fd: number, addr: AddressInput, token?: number): Promise<void>;
+  recvAsync(fd: number, buf: ArrayBufferView, len?: number, flags?: number, token?: number): Promise<number>;
+  recvfromAsync(fd: number, buf: ArrayBufferView, len?: number, flags?: number, token?: number): Promise<{ bytes: number; addr: Address | null }>;
+  sendAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Promise<number>;
+  sendtoAsync(fd: number, data: Data, len?: number, flags?: number, addr?: AddressInput | null, token?: number): Promise<number>;
+  sendAllAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Promise<number>;
+  getaddrinfoAsync(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Promise<Addrinfo[]>;
+  getnameinfoAsync(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }>;
+  /** Rejects the waiting operation started with `token` with `reason`; false if none waits. */
+  cancel(fd: number, token: number, reason: unknown): boolean;
+  /** Drops the readiness state of fd (pending operations reject with ECANCELED) without closing it. */
+  release(fd: number): void;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

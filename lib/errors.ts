@@ -1,7 +1,7 @@
 // The shapes of sockfd's errors, and the few argument errors raised on the JS side (the raw structs'
 // field setters); the addon raises all the others itself.
 
-/** A failed system call, as thrown by every sync function (and, later, rejected by the promises). */
+/** A failed system call, as thrown by every sync function and rejected by sockfd/promises. */
 export interface SyscallError extends Error {
   /** The errno name: 'EADDRINUSE'. (getaddrinfo/getnameinfo: the EAI_* name.) */
   code: string;
@@ -22,4 +22,27 @@ export function isSyscallError(e: unknown): e is SyscallError {
 /** A Node-style RangeError with code ERR_OUT_OF_RANGE. */
 export function outOfRange(message: string): RangeError & { code: string } {
   return Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' });
+}
+
+/**
+ * What a sockfd/promises call rejects with when its AbortSignal fires: the same shape as Node's own
+ * (name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`).
+ */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/** A Node-style TypeError with code ERR_INVALID_ARG_TYPE. */
+export function invalidArgType(name: string, expected: string, actual: unknown): TypeError & { code: string } {
+  const received = actual === null || actual === undefined ? String(actual) : `type ${typeof actual}`;
+  return Object.assign(new TypeError(`The "${name}" argument must be ${expected}. Received ${received}`), { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
+/** A failed-syscall error made on the JS side (a closed Socket's EBADF), shaped like the addon's. */
+export function syscallError(syscall: string, code: string, errno: number): SyscallError {
+  return Object.assign(new Error(`${syscall} ${code}`), { code, errno, syscall });
 }

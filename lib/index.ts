@@ -15,7 +15,8 @@ export * from './constants.js';
 export { in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
 export type { Address, AddressInput, Inet6Address, InetAddress, RawAddress, UnixAddress, UnspecAddress } from './address.js';
 export type { Addrinfo, AddrinfoHints, Data, Linger, SockoptValue, Timeval, Ucred } from './binding.js';
-export { isSyscallError, type SyscallError } from './errors.js';
+export { AbortError, isSyscallError, type SyscallError } from './errors.js';
+export { Socket } from './socket.js';
 
 const n = native;
 
@@ -50,6 +51,9 @@ export function socketpair(domain: number, type: number, protocol = 0): [number,
  * Closes a file descriptor: close(2), https://man7.org/linux/man-pages/man2/close.2.html
  *
  * `int close(int fd);` Like fs.closeSync, it closes whatever fd it is given; close only fds you own.
+ * Operations of sockfd/promises still waiting on fd (in this thread) first reject with ECANCELED, and
+ * the event loop stops watching fd, so close an fd that sockfd/promises uses with this function (or
+ * Socket.close()), not with fs.closeSync.
  *
  * @throws EBADF, EINTR, EIO.
  */

@@ -1,0 +1,179 @@
+/**
+ * sockfd/promises: the socket calls that can wait, returning promises (as node:fs/promises is to
+ * node:fs). Same names and arguments as in 'sockfd', plus a trailing `{ signal }`.
+ *
+ * Each call makes its system call at once. Only if the kernel answers EAGAIN (or EINPROGRESS, for
+ * connect) does it wait for the fd to become readable or writable on this thread's event loop, then
+ * make the call again; the event loop is never blocked and socket I/O never uses the thread pool
+ * (getaddrinfo/getnameinfo do: they block inside libc).
+ *
+ * - accept() and connect() switch their fd to non-blocking (O_NONBLOCK) the first time; send and recv
+ *   pass MSG_DONTWAIT, and their fd becomes non-blocking when they first have to wait.
+ * - Calls of one direction on one fd complete in call order: two recv() calls get the data in the
+ *   order they were made, and a recv() made while another waits does not jump ahead of it.
+ * - close(fd) (from 'sockfd', or Socket.close()) rejects every call still waiting on fd with ECANCELED.
+ * - A waiting call keeps the process alive (like a listening net.Server); an fd nothing waits on does
+ *   not.
+ * - Bad arguments reject with a TypeError/RangeError (ERR_* code) rather than throw.
+ *
+ * @module
+ */
+import type { Address, AddressInput } from './address.js';
+import { type Addrinfo, type AddrinfoHints, type Data, native } from './binding.js';
+import { AbortError, invalidArgType } from './errors.js';
+
+export { AbortError } from './errors.js';
+
+const n = native;
+
+/** The options every waiting call takes last. */
+export interface WaitOptions {
+  /** Aborting it rejects the call with an {@link AbortError} and removes it from the fd's queue. */
+  signal?: AbortSignal;
+}
+
+let lastToken = 0;
+
+// Starts a native operation, wiring `signal` to it. Without a signal this is just the native call.
+function waiting<T>(fd: number, options: WaitOptions | undefined, start: (token?: number) => Promise<T>): Promise<T> {
+  if (options === undefined) return start();
+  if (options === null || typeof options !== 'object') return Promise.reject(invalidArgType('options', 'of type object', options));
+  const { signal } = options;
+  if (signal === undefined) return start();
+  if (!(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an instance of AbortSignal', signal));
+  if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+  const token = ++lastToken;
+  const onAbort = () => n.cancel(fd, token, new AbortError(undefined, { cause: signal.reason }));
+  signal.addEventListener('abort', onAbort, { once: true });
+  const done = () => signal.removeEventListener('abort', onAbort);
+  return start(token).then(
+    (value) => {
+      done();
+      return value;
+    },
+    (error: unknown) => {
+      done();
+      throw error;
+    },
+  );
+}
+
+/**
+ * Accepts a connection: accept4(2) (accept(2) where there is no accept4), waiting until one arrives.
+ * https://man7.org/linux/man-pages/man2/accept.2.html
+ *
+ * `int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);` The new fd is
+ * close-on-exec; `flags` may add SOCK_NONBLOCK.
+ *
+ * @returns the new connection's fd and the peer's address.
+ * @throws ECANCELED (fd closed while waiting), EBADF, EINVAL (not listening), EMFILE, ENFILE, ENOTSOCK,
+ *   ECONNABORTED, EPERM, and an AbortError.
+ */
+export function accept(fd: number, flags?: number, options?: WaitOptions): Promise<{ fd: number; addr: Address | null }> {
+  return waiting(fd, options, (token) => n.acceptAsync(fd, flags, token));
+}
+
+/**
+ * Connects a socket: connect(2), https://man7.org/linux/man-pages/man2/connect.2.html
+ *
+ * `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);` made non-blocking: on
+ * EINPROGRESS it waits until the fd is writable, then reads getsockopt(SO_ERROR) for the outcome, as the
+ * man page describes. (A full AF_UNIX backlog gives EAGAIN, an error here as in Node.)
+ *
+ * @throws ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL, EAGAIN, EALREADY,
+ *   EISCONN, ENOENT (AF_UNIX), ECANCELED, and an AbortError.
+ */
+export function connect(fd: number, addr: AddressInput, options?: WaitOptions): Promise<void> {
+  return waiting(fd, options, (token) => n.connectAsync(fd, addr, token));
+}
+
+/**
+ * Receives from a socket: recv(2), https://man7.org/linux/man-pages/man2/recv.2.html
+ *
+ * `ssize_t recv(int sockfd, void *buf, size_t len, int flags);` fills `buf` (up to `len` bytes,
+ * default all of it), waiting until there is something to read. The buffer must stay as large as `len`
+ * while the call waits (a detached buffer rejects with ERR_INVALID_STATE).
+ *
+ * @returns the number of bytes received; 0 means the peer has closed the connection.
+ * @throws ECONNRESET, ENOTCONN, ECONNREFUSED (UDP), ECANCELED, and an AbortError.
+ */
+export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.recvAsync(fd, buf, len, flags, token));
+}
+
+/**
+ * Receives a message and its source address: recvfrom(2), https://man7.org/linux/man-pages/man2/recvfrom.2.html
+ *
+ * `ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen);`
+ *
+ * @returns the byte count and the sender's address (null on a connected stream socket).
+ * @throws as {@link recv}.
+ */
+export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: number, options?: WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
+  return waiting(fd, options, (token) => n.recvfromAsync(fd, buf, len, flags, token));
+}
+
+/**
+ * Sends on a connected socket: send(2), https://man7.org/linux/man-pages/man2/send.2.html
+ *
+ * `ssize_t send(int sockfd, const void *buf, size_t len, int flags);` waiting until the socket can take
+ * data. Like the syscall it may send less than `len` (a full send buffer): it resolves with the count.
+ * Use {@link sendAll} to send everything. A string is sent as UTF-8.
+ *
+ * @throws EPIPE, ECONNRESET, EMSGSIZE, ENOTCONN, ECANCELED, and an AbortError.
+ */
+export function send(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.sendAsync(fd, data, len, flags, token));
+}
+
+/**
+ * Sends a message to an address: sendto(2), https://man7.org/linux/man-pages/man2/sendto.2.html
+ *
+ * `ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, const struct sockaddr *dest_addr, socklen_t addrlen);`
+ *
+ * @throws as {@link send}, and EACCES, EDESTADDRREQ, EAFNOSUPPORT.
+ */
+export function sendto(fd: number, data: Data, len: number | undefined, flags: number | undefined, addr?: AddressInput | null, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.sendtoAsync(fd, data, len, flags, addr, token));
+}
+
+/**
+ * Sends all of `data`: send(2) repeated until every byte is written (Python's socket.sendall), waiting
+ * for writability in between. Other writes on fd queue behind it, so the bytes stay contiguous.
+ *
+ * @returns the number of bytes sent (all of them).
+ * @throws as {@link send}; the error's `bytesWritten` says how much was sent before it.
+ */
+export function sendAll(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.sendAllAsync(fd, data, len, flags, token));
+}
+
+/**
+ * Resolves a host and service: getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html,
+ * on the libuv thread pool (it blocks in libc on DNS).
+ *
+ * @throws an error with code EAI_NONAME, EAI_AGAIN, ... and errno the EAI_* value.
+ */
+export function getaddrinfo(node: string | null, service?: string | number | null, hints?: AddrinfoHints): Promise<Addrinfo[]> {
+  return n.getaddrinfoAsync(node, service, hints);
+}
+
+/**
+ * Turns an address into a host and service name: getnameinfo(3),
+ * https://man7.org/linux/man-pages/man3/getnameinfo.3.html, on the libuv thread pool.
+ *
+ * @throws an error with code EAI_NONAME, EAI_AGAIN, ...
+ */
+export function getnameinfo(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }> {
+  return n.getnameinfoAsync(addr, flags);
+}
+
+/**
+ * Makes this thread's event loop forget fd without closing it: calls still waiting on fd reject with
+ * ECANCELED and its poll handle is closed. No syscall on fd. Use it before handing an fd that
+ * sockfd/promises has waited on to another owner of the event loop, such as node:net
+ * (`new net.Socket({ fd })`): libuv must not watch one fd through two handles.
+ */
+export function release(fd: number): void {
+  n.release(fd);
+}
