@@ -123,3 +123,47 @@ export function closeAll(...fds: number[]): void {
 
 /** Whether python3 is here (the interop peer). */
 export const hasPython = spawnSync('python3', ['-c', 'import socket']).status === 0;
+
+/** A connected TCP pair over loopback: [client, server-side connection]. */
+export function tcpPair(): [number, number] {
+  const server = tcpListener();
+  const client = s.socket(s.AF_INET, s.SOCK_STREAM);
+  try {
+    s.connect(client, { family: 'AF_INET', address: '127.0.0.1', port: server.port });
+    return [client, s.accept(server.fd).fd];
+  } finally {
+    s.close(server.fd);
+  }
+}
+
+/**
+ * An address where connect() stays in progress: a listener with backlog 0 whose one queue slot is
+ * taken, so the kernel drops further SYNs (and the client keeps retrying). close() releases it.
+ */
+export function pendingConnectTarget(): { addr: { family: 'AF_INET'; address: string; port: number }; close(): void } {
+  const listener = tcpListener();
+  s.listen(listener.fd, 0);
+  const filler = s.socket(s.AF_INET, s.SOCK_STREAM);
+  const addr = { family: 'AF_INET' as const, address: '127.0.0.1', port: listener.port };
+  s.connect(filler, addr);
+  return { addr, close: () => closeAll(filler, listener.fd) };
+}
+
+/** Sends (MSG_DONTWAIT) until the kernel's buffers are full, so the next send has to wait. */
+export function fillSendBuffer(fd: number, chunk = 65536): number {
+  const data = new Uint8Array(chunk);
+  let total = 0;
+  for (;;) {
+    try {
+      total += s.send(fd, data, undefined, s.MSG_DONTWAIT);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EAGAIN') return total;
+      throw e;
+    }
+  }
+}
+
+/** Resolves to 'pending' if `promise` has not settled within `ms`. */
+export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(resolve, ms, 'pending'))]);
+}
