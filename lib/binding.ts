@@ -121,6 +121,8 @@ export interface Native {
   cancel(fd: number, token: number, reason: unknown): boolean;
   /** Drops the readiness state of fd (pending operations reject with ECANCELED) without closing it. */
   release(fd: number): void;
+  /** fd belongs to a Socket object: closed when this thread's environment ends, unless released. */
+  own(fd: number): void;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -19,6 +19,8 @@ const n = native;
  * `using` / `await using`) closes it; pending calls then reject with ECANCELED. After close() or
  * detach(), `fd` is -1 and every call fails with EBADF, as Python's does.
  *
+ * If the thread that made it ends (a Worker exits) first, the fd is closed then, as a net.Socket's is.
+ *
  * To hand the fd to node:net, detach it first: `new net.Socket({ fd: sock.detach() })` or
  * `server.listen({ fd: sock.detach() })`. From then on node:net owns the fd and closes it.
  */
@@ -37,6 +39,7 @@ export class Socket implements Disposable, AsyncDisposable {
       n.getsockopt(fileno, SOL_SOCKET, SO_TYPE);
       this.#fd = fileno;
     }
+    n.own(this.#fd);
   }
 
   /** Takes over an existing socket fd (`new Socket(0, 0, 0, fd)`); the Socket then owns and closes it. */

@@ -16,14 +16,15 @@
 // - ReleaseFd (close() and friends): pending operations reject with ECANCELED, the handle is stopped and
 //   closed, and only then may the fd be closed. The FdState is freed in the uv_close callback, which never
 //   runs while a callback of the same handle is on the stack.
-// - Environment teardown (Worker exit): an async cleanup hook closes every handle and finishes when the
-//   last close callback has run, before Node closes the loop.
+// - Environment teardown (Worker exit): an async cleanup hook closes every handle and the fds of Socket
+//   objects, and finishes when the last close callback has run, before Node closes the loop.
 #include "watcher.h"
 
 #include <uv.h>
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <deque>
@@ -85,6 +86,11 @@ class Engine {
   }
 
   void Release(Napi::Env env, int fd);
+  // fd belongs to a Socket object of this environment: closed at teardown unless released first.
+  void Own(int fd) {
+    if (static_cast<size_t>(fd) >= owned_.size()) owned_.resize(fd + 1, false);
+    owned_[fd] = true;
+  }
   void Teardown(napi_async_cleanup_hook_handle hook);
   void HandleClosed(FdState* state);
 
@@ -98,6 +104,7 @@ class Engine {
   napi_value name_ = nullptr;
   napi_async_cleanup_hook_handle hook_ = nullptr;
   std::vector<FdState*> fds_;
+  std::vector<bool> owned_;
   size_t closing_ = 0;  // poll handles whose close callback has not run yet
   bool tearing_down_ = false;
 };
@@ -204,6 +211,7 @@ void Engine::HandleClosed(FdState* state) {
 }
 
 void Engine::Release(Napi::Env env, int fd) {
+  if (static_cast<size_t>(fd) < owned_.size()) owned_[fd] = false;
   FdState* state = Find(fd);
   if (state == nullptr) return;
   fds_[fd] = nullptr;
@@ -240,6 +248,11 @@ void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
     }
     state = nullptr;
   }
+  // Like a net.Socket's, a Socket object's fd dies with its environment. (Plain fds from socket() stay
+  // open, as fs.openSync's do.) Their poll handles are closed above, so epoll no longer has them.
+  for (size_t fd = 0; fd < owned_.size(); fd++)
+    if (owned_[fd]) close(static_cast<int>(fd));
+  owned_.clear();
   MaybeFinish();
 }
 
@@ -271,6 +284,12 @@ Napi::Value Cancel(const Napi::CallbackInfo& info) {
     }
   }
   return Napi::Boolean::New(env, false);
+}
+
+// own(fd): a Socket object took fd; the environment closes it at teardown unless close()/release() ran.
+Napi::Value Own(const Napi::CallbackInfo& info) {
+  Engine::From(info.Env())->Own(FdArg(info[0]));
+  return info.Env().Undefined();
 }
 
 // release(fd): ReleaseFd without closing, so another owner (node:net) can take the fd over.
@@ -356,6 +375,7 @@ void InitWatcher(Napi::Env env, Napi::Object exports) {
   NAPI_THROW_IF_FAILED_VOID(env, napi_set_instance_data(env, new Engine(env), nullptr, nullptr));
   Export<Cancel>(env, exports, "cancel");
   Export<Release>(env, exports, "release");
+  Export<Own>(env, exports, "own");
 }
 
 }  // namespace sockfd
