@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
+import * as p from 'sockfd/promises';
 
 type Expected = { name: 'TypeError' | 'RangeError'; code: string } | { code: string; syscall: string };
 const TYPE = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' } as const;
@@ -247,6 +248,54 @@ describe('bad input: every case gets its clear error', () => {
 
   it('the process is still alive and the fd still works after the table', () => {
     expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_TYPE)).toBe(s.SOCK_DGRAM);
+  });
+});
+
+// sockfd/promises: the same checks, and a bad call rejects instead of throwing. accept and connect
+// switch the fd to non-blocking first, so on a bad fd it is that ioctl which says EBADF.
+const asyncFdCalls: [string, (fd: any) => Promise<unknown>, string][] = [
+  ['accept', (f) => p.accept(f), 'ioctl'],
+  ['connect', (f) => p.connect(f, v4), 'ioctl'],
+  ['send', (f) => p.send(f, 'x'), 'send'],
+  ['sendAll', (f) => p.sendAll(f, 'x'), 'send'],
+  ['recv', (f) => p.recv(f, buf), 'recv'],
+  ['sendto', (f) => p.sendto(f, 'x', undefined, 0, v4), 'sendto'],
+  ['recvfrom', (f) => p.recvfrom(f, buf), 'recvfrom'],
+];
+const asyncCases: [string, () => Promise<unknown>, Expected][] = [
+  ...asyncFdCalls.flatMap(([name, call]) => wrongNumbers.map(([what, v, e]): [string, () => Promise<unknown>, Expected] => [`${name}: fd ${what}`, () => call(v), e])),
+  ...asyncFdCalls.map(([name, call, syscall]): [string, () => Promise<unknown>, Expected] => [`${name}: closed fd`, () => call(closedFd), { code: 'EBADF', syscall }]),
+  ...asyncFdCalls.map(([name, call, syscall]): [string, () => Promise<unknown>, Expected] => [`${name}: never-opened fd`, () => call(1_000_000), { code: 'EBADF', syscall }]),
+  ['accept: flags string', () => p.accept(fd, 'x' as any), TYPE],
+  ['connect: addr null', () => p.connect(fd, null as any), TYPE],
+  ['connect: port 65536', () => p.connect(fd, { family: 'AF_INET', port: 65536 }), BAD_PORT],
+  ['connect: AF_UNIX path of 4096 bytes', () => p.connect(fd, { family: 'AF_UNIX', path: '/'.repeat(4096) }), RANGE],
+  ['send: data number', () => p.send(fd, 42 as any), TYPE],
+  ['send: len past the buffer', () => p.send(fd, buf, 5), RANGE],
+  ['sendAll: len past a string\'s UTF-8 bytes', () => p.sendAll(fd, '好', 4), RANGE],
+  ['recv: buf string', () => p.recv(fd, 'buffer' as any), TYPE],
+  ['recv: len past a subarray view', () => p.recv(fd, new Uint8Array(16).subarray(4, 8), 5), RANGE],
+  ['recv: flags string', () => p.recv(fd, buf, 1, 'MSG_PEEK' as any), TYPE],
+  ['recvfrom: len huge', () => p.recvfrom(fd, buf, 2 ** 53), RANGE],
+  ['sendto: bad address', () => p.sendto(fd, buf, undefined, 0, { family: 'AF_INET', address: '1.1.1' }), BAD_IP],
+  ['recv: options a string', () => p.recv(fd, buf, undefined, 0, 'x' as any), TYPE],
+  ['recv: signal not an AbortSignal', () => p.recv(fd, buf, undefined, 0, { signal: 'x' as any }), TYPE],
+  ['getaddrinfo: service port 70000', () => p.getaddrinfo('127.0.0.1', 70000), RANGE],
+  ['getaddrinfo: hints string', () => p.getaddrinfo('127.0.0.1', null, 'x' as any), TYPE],
+  ['getaddrinfo: node with a NUL', () => p.getaddrinfo('127.0.0.1\0evil', null), { code: 'EAI_NONAME', syscall: 'getaddrinfo' }],
+  ['getnameinfo: addr string', () => p.getnameinfo('127.0.0.1' as any), TYPE],
+  ['getnameinfo: unknown family in raw bytes', () => p.getnameinfo(new Uint8Array([99, 0, 0, 0])), { code: 'EAI_FAMILY', syscall: 'getnameinfo' }],
+];
+
+describe('bad input to sockfd/promises: every case rejects with its clear error', () => {
+  it.each(asyncCases)('%s', async (_label, call, expected) => {
+    let promise: Promise<unknown> | undefined;
+    expect(() => (promise = call()), 'must not throw').not.toThrow();
+    expect(promise).toBeInstanceOf(Promise);
+    const error: any = await promise!.then(() => undefined, (e) => e);
+    expect(error, 'must reject').toBeInstanceOf(Error);
+    expect(error).toMatchObject(expected);
+    if ('syscall' in expected) expect(error.message.startsWith(`${expected.syscall} ${expected.code}`)).toBe(true);
   });
 });
 
