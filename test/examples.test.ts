@@ -15,3 +15,12 @@ describe('examples', () => {
     expect(out).toContain('[client] server message: 你好啊服务器!\n \n');
   });
 });
+
+describe('the async echo example (README)', () => {
+  it('serves its clients concurrently and every greeting comes back', () => {
+    const out = execFileSync(process.execPath, [join(dist, 'examples', 'echo_async.js'), '5'], { encoding: 'utf8', timeout: 15_000 });
+    expect(out).toMatch(/^listening on 127\.0\.0\.1:\d+\n/);
+    expect(out.match(/connection from \{"family":"AF_INET","address":"127\.0\.0\.1","port":\d+\}/g)).toHaveLength(5);
+    for (let i = 1; i <= 5; i++) expect(out).toContain(`echoed: 你好啊服务器! from client ${i}\n`);
+  });
+});
