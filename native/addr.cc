@@ -1,9 +1,24 @@
 // bind(2), listen(2), accept(2)/accept4(2), connect(2), getsockname(2), getpeername(2).
 #include "sockfd.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 
 namespace sockfd {
+
+Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer) {
+  ReleaseFd(env, client);  // a new fd: nothing the async layer recorded for its number applies
+  try {
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("fd", client);
+    result.Set("addr", AddressToJS(env, peer.get(), peer.length));
+    return result;
+  } catch (...) {  // JS (a setter on Object.prototype) threw: the caller would never learn the fd
+    close(client);
+    throw;
+  }
+}
 
 namespace {
 
@@ -37,11 +52,7 @@ Napi::Value Accept(const Napi::CallbackInfo& info) {
   const char* name = "accept";
 #endif
   if (client < 0) ThrowErrno(env, errno, name);
-  ReleaseFd(env, client);  // a new fd: nothing the async layer recorded for its number applies
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("fd", client);
-  result.Set("addr", AddressToJS(env, peer.get(), peer.length));
-  return result;
+  return Accepted(env, client, peer);
 }
 
 Napi::Value Connect(const Napi::CallbackInfo& info) {

@@ -167,13 +167,7 @@ class AcceptOp : public Op {
     client_ = static_cast<int>(n);
     return o;
   }
-  Napi::Value Result(Napi::Env env) override {
-    ReleaseFd(env, client_);  // a new fd: nothing recorded for its number may apply to it
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("fd", client_);
-    result.Set("addr", AddressToJS(env, peer_.get(), peer_.length));
-    return result;
-  }
+  Napi::Value Result(Napi::Env env) override { return Accepted(env, client_, peer_); }
 
  private:
   int flags_ = 0;

@@ -88,6 +88,9 @@ SockAddr AddressArg(Napi::Value v, const char* name = "addr");
 // sockaddr -> a JS address object that AddressArg accepts back unchanged.
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
 
+// accept()'s result { fd, addr } for a new connection (addr.cc); closes `client` if building it throws.
+Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer);
+
 // ---- export tables: one per syscall family -------------------------------------------------------
 
 void InitConstants(Napi::Env env, Napi::Object exports);

@@ -332,9 +332,8 @@ void Submit(Napi::Env env, std::unique_ptr<Op> op) {
     if (op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking)) {
       int on = 1;
       if (ioctl(fd, FIONBIO, &on) < 0) {
-        op->err = errno;
-        Reject(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
-        return;
+        Napi::Value error = ErrnoError(env, errno, "ioctl").Value();
+        return Reject(env, std::move(op), error);
       }
       state = engine->Create(fd);
       state->nonblocking = true;
@@ -347,9 +346,8 @@ void Submit(Napi::Env env, std::unique_ptr<Op> op) {
     // Also sets O_NONBLOCK. Fails with EEXIST if another handle of this loop (a net.Socket) owns the fd.
     int rc = uv_poll_init(engine->loop, &state->poll, fd);
     if (rc < 0) {
-      op->err = -rc;
-      Reject(env, std::move(op), ErrnoError(env, -rc, "uv_poll_init").Value());
-      return;
+      Napi::Value error = ErrnoError(env, -rc, "uv_poll_init").Value();
+      return Reject(env, std::move(op), error);
     }
     state->poll_initialized = true;
     state->nonblocking = true;

@@ -395,6 +395,26 @@ describe('buffers of waiting calls', () => {
   });
 });
 
+describe('JS that runs while a result is built', () => {
+  it('a throwing setter on Object.prototype rejects accept without leaking the new fd (sync accept too)', async () => {
+    const server = tcpListener();
+    const clients = [s.socket(s.AF_INET, s.SOCK_STREAM), s.socket(s.AF_INET, s.SOCK_STREAM)];
+    const boom = new Error('setter');
+    try {
+      for (const c of clients) s.connect(c, { family: 'AF_INET', address: '127.0.0.1', port: server.port });
+      Object.defineProperty(Object.prototype, 'addr', { set() { throw boom; }, configurable: true });
+      try {
+        await expect(p.accept(server.fd)).rejects.toBe(boom);
+        expect(() => s.accept(server.fd)).toThrow(boom);
+      } finally {
+        delete (Object.prototype as { addr?: unknown }).addr;
+      }
+    } finally {
+      closeAll(...clients, server.fd); // the test's fd check: neither accepted fd is left open
+    }
+  });
+});
+
 describe('echo over sockfd/promises in one process', () => {
   it('10,000 round trips with a checksum', async () => {
     const server = tcpListener();
