@@ -64,9 +64,10 @@ void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg);
 class Engine {
  public:
   explicit Engine(napi_env env) : env(env) {
+    napi_value name;
     NAPI_THROW_IF_FAILED_VOID(env, napi_get_uv_event_loop(env, &loop));
-    NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name_));
-    NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name_, &context));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context));
     NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, OnTeardown, this, &hook_));
   }
 
@@ -101,7 +102,6 @@ class Engine {
  private:
   void MaybeFinish();
 
-  napi_value name_ = nullptr;
   napi_async_cleanup_hook_handle hook_ = nullptr;
   std::vector<FdState*> fds_;
   std::vector<bool> owned_;
