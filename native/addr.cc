@@ -7,6 +7,30 @@
 
 namespace sockfd {
 
+#ifdef SOCK_CLOEXEC
+const char* const kAcceptSyscall = "accept4";
+#else
+const char* const kAcceptSyscall = "accept";
+#endif
+
+int AcceptFlagsArg(Napi::Value v) {
+  int flags = FlagsArg(v);
+#ifndef SOCK_CLOEXEC
+  if (flags != 0) ThrowErrno(v.Env(), EINVAL, "accept");  // no accept4() on this platform
+#endif
+  return flags;
+}
+
+int AcceptConnection(int fd, SockAddr& peer, int flags) {
+  peer.length = sizeof(peer.storage);
+#ifdef SOCK_CLOEXEC
+  // accept4() makes the new fd close-on-exec (and, with SOCK_NONBLOCK, non-blocking) in the same call.
+  return accept4(fd, peer.get(), &peer.length, flags | SOCK_CLOEXEC);
+#else
+  return accept(fd, peer.get(), &peer.length);
+#endif
+}
+
 Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer) {
   ReleaseFd(env, client);  // a new fd: nothing the async layer recorded for its number applies
   try {
@@ -37,22 +61,12 @@ Napi::Value Listen(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Accept(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   int fd = FdArg(info[0]);
-  int flags = FlagsArg(info[1]);
+  int flags = AcceptFlagsArg(info[1]);
   SockAddr peer;
-  peer.length = sizeof(peer.storage);
-#ifdef SOCK_CLOEXEC
-  // accept4() makes the new fd close-on-exec (and, with SOCK_NONBLOCK, non-blocking) in the same call.
-  int client = accept4(fd, peer.get(), &peer.length, flags | SOCK_CLOEXEC);
-  const char* name = "accept4";
-#else
-  if (flags != 0) ThrowErrno(env, EINVAL, "accept");  // no accept4() on this platform
-  int client = accept(fd, peer.get(), &peer.length);
-  const char* name = "accept";
-#endif
-  if (client < 0) ThrowErrno(env, errno, name);
-  return Accepted(env, client, peer);
+  int client = AcceptConnection(fd, peer, flags);
+  if (client < 0) ThrowErrno(info.Env(), errno, kAcceptSyscall);
+  return Accepted(info.Env(), client, peer);
 }
 
 Napi::Value Connect(const Napi::CallbackInfo& info) {

@@ -14,12 +14,6 @@ namespace sockfd {
 
 namespace {
 
-#ifdef SOCK_CLOEXEC
-constexpr int kCloexec = SOCK_CLOEXEC;
-#else
-constexpr int kCloexec = 0;
-#endif
-
 bool WouldBlock(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 
 // The outcome of a syscall that returned `n`: EINTR retries at once, EAGAIN waits.
@@ -147,30 +141,19 @@ class SendAllOp : public SendOp {
 
 class AcceptOp : public Op {
  public:
-  explicit AcceptOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kRead, kCloexec ? "accept4" : "accept") {
-    flags_ = FlagsArg(info[1]);
-#ifndef SOCK_CLOEXEC
-    if (flags_ != 0) ThrowErrno(info.Env(), EINVAL, "accept");  // no accept4() on this platform
-#endif
-  }
+  explicit AcceptOp(const Napi::CallbackInfo& info)
+      : Op(FdArg(info[0]), kRead, kAcceptSyscall), flags_(AcceptFlagsArg(info[1])) {}
   bool NeedsNonBlockingFd() const override { return true; }
   Outcome Attempt() override {
     ssize_t n;
-    Outcome o = Retrying(err, n, [&] {
-      peer_.length = sizeof(peer_.storage);
-#ifdef SOCK_CLOEXEC
-      return accept4(fd, peer_.get(), &peer_.length, flags_ | SOCK_CLOEXEC);
-#else
-      return accept(fd, peer_.get(), &peer_.length);
-#endif
-    });
+    Outcome o = Retrying(err, n, [&] { return AcceptConnection(fd, peer_, flags_); });
     client_ = static_cast<int>(n);
     return o;
   }
   Napi::Value Result(Napi::Env env) override { return Accepted(env, client_, peer_); }
 
  private:
-  int flags_ = 0;
+  const int flags_;
   int client_ = -1;
   SockAddr peer_;
 };

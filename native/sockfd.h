@@ -88,7 +88,15 @@ SockAddr AddressArg(Napi::Value v, const char* name = "addr");
 // sockaddr -> a JS address object that AddressArg accepts back unchanged.
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
 
-// accept()'s result { fd, addr } for a new connection (addr.cc); closes `client` if building it throws.
+// ---- accept, shared by the sync and the awaitable binding (addr.cc) -------------------------------
+
+// "accept4", or "accept" where the platform has no accept4().
+extern const char* const kAcceptSyscall;
+// accept's flags; without accept4() only 0 is possible (EINVAL otherwise, before any syscall).
+int AcceptFlagsArg(Napi::Value v);
+// One accept4(fd, &peer, flags | SOCK_CLOEXEC) (or accept()): the new fd, or -1 with errno set.
+int AcceptConnection(int fd, SockAddr& peer, int flags);
+// accept()'s result { fd, addr } for a new connection; closes `client` if building it throws.
 Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer);
 
 // ---- export tables: one per syscall family -------------------------------------------------------
