@@ -100,6 +100,8 @@ class Engine {
   napi_async_context context = nullptr;
 
  private:
+  // Frees a state taken out of the table: at once, or, if it has a poll handle, once that has closed.
+  void Dispose(FdState* state);
   void MaybeFinish();
 
   napi_async_cleanup_hook_handle hook_ = nullptr;
@@ -215,20 +217,24 @@ void Engine::Release(Napi::Env env, int fd) {
   FdState* state = Find(fd);
   if (state == nullptr) return;
   fds_[fd] = nullptr;
-  state->released = true;
   std::deque<std::unique_ptr<Op>> pending[2] = {std::move(state->queue[kRead]), std::move(state->queue[kWrite])};
-  if (state->poll_initialized) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&state->poll), OnClosed);  // stops it: epoll forgets the fd now
-    closing_++;
-  } else {
-    delete state;
-  }
+  Dispose(state);
   for (auto& queue : pending) {
     for (auto& op : queue) {
       op->err = ECANCELED;
       Settle(env, std::move(op), Outcome::kFailed);
     }
   }
+}
+
+void Engine::Dispose(FdState* state) {
+  state->released = true;  // a callback of this state still on the stack stops here
+  if (!state->poll_initialized) {
+    delete state;
+    return;
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&state->poll), OnClosed);  // stops it: epoll forgets the fd now
+  closing_++;  // freed in OnClosed
 }
 
 void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
@@ -238,14 +244,8 @@ void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
     if (state == nullptr) continue;
     // No JS runs any more: the promises can no longer settle. Dropping the operations releases their
     // buffer references.
-    state->released = true;
     for (auto& queue : state->queue) queue.clear();
-    if (state->poll_initialized) {
-      uv_close(reinterpret_cast<uv_handle_t*>(&state->poll), OnClosed);
-      closing_++;
-    } else {
-      delete state;
-    }
+    Dispose(state);
     state = nullptr;
   }
   // Like a net.Socket's, a Socket object's fd dies with its environment. (Plain fds from socket() stay
@@ -270,7 +270,7 @@ void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg) { static_cast<En
 Napi::Value Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = FdArg(info[0]);
-  double token = static_cast<double>(IntegerArg(info[1], "token", 1, (int64_t{1} << 53) - 1));
+  double token = TokenArg(info[1]);
   FdState* state = Engine::From(env)->Find(fd);
   if (state == nullptr) return Napi::Boolean::New(env, false);
   for (auto& queue : state->queue) {

@@ -76,6 +76,11 @@ class HeldView {
   size_t length = 0;  // the operation's length; never more than the view's current byteLength
 };
 
+// A cancellation token: lib/promises.ts counts them up from 1 (a safe integer).
+inline double TokenArg(Napi::Value v) {
+  return static_cast<double>(IntegerArg(v, "token", 1, (int64_t{1} << 53) - 1));
+}
+
 // Tries the operation now, unless earlier operations of its direction still wait on the fd (they
 // complete first, in call order); otherwise, or on EAGAIN, queues it until the fd is ready. Settles
 // op->deferred either way.
@@ -93,7 +98,7 @@ Napi::Value Start(const Napi::CallbackInfo& info, size_t token_index, Make make)
   try {
     std::unique_ptr<Op> op = make();
     Napi::Value token = info[token_index];
-    if (!IsMissing(token)) op->token = static_cast<double>(IntegerArg(token, "token", 1, (int64_t{1} << 53) - 1));
+    if (!IsMissing(token)) op->token = TokenArg(token);
     op->deferred = deferred;
     Submit(env, std::move(op));
   } catch (const Napi::Error& e) {
