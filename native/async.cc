@@ -26,8 +26,6 @@ Outcome Retrying(int& err, ssize_t& n, Call call) {
   return WouldBlock(err) ? Outcome::kWait : Outcome::kFailed;
 }
 
-Napi::Value Count(Napi::Env env, ssize_t n) { return Napi::Number::New(env, static_cast<double>(n)); }
-
 // Data to send: a view (held while waiting) or a string's UTF-8 bytes (owned by the operation).
 class OutData {
  public:

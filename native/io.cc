@@ -16,8 +16,6 @@ namespace sockfd {
 
 namespace {
 
-Napi::Value Count(Napi::Env env, ssize_t n) { return Napi::Number::New(env, static_cast<double>(n)); }
-
 Napi::Value Send(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   std::string storage;

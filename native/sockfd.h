@@ -41,6 +41,9 @@ Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const sockad
 // How Node's messages describe a received value: "type string ('abc')", "undefined", "an instance of X".
 std::string DescribeReceived(Napi::Value v);
 
+// A byte count returned by send/recv and friends.
+inline Napi::Value Count(Napi::Env env, ssize_t n) { return Napi::Number::New(env, static_cast<double>(n)); }
+
 // ---- arguments (args.cc) --------------------------------------------------------------------------
 
 inline bool IsMissing(Napi::Value v) { return v.IsUndefined(); }
