@@ -1,0 +1,225 @@
+// node:net and node:dgram as a contender, written the way their docs recommend: event handlers,
+// pipe() for the echo, write() with 'drain' for back-pressure, noDelay on every TCP socket.
+//
+//   node dist/bench/contender-node.js server|client
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { unlinkSync } from 'node:fs';
+import {
+  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, ready, result, serveCommands, setSeq, StreamCheck, unknown,
+} from './common.js';
+
+function where(cmd: Command): { port: number; host: string } | { path: string } {
+  return cmd.unix ? { path: cmd.str('path')! } : { port: cmd.num('port', 0), host: '127.0.0.1' };
+}
+
+/** Listens, prints `ready`, and resolves when `connections` connections have closed. */
+async function serve(cmd: Command, connections: number, onConnection: (sock: Socket) => void): Promise<void> {
+  if (cmd.unix) unlinkSync2(cmd.str('path')!);
+  let open = connections;
+  const finished = new Promise<void>((resolve) => {
+    const server: Server = createServer({ noDelay: cmd.num('nodelay', 1) === 1 }, (sock) => {
+      sock.on('error', (e) => fail(e.message));
+      sock.on('close', () => {
+        if (--open === 0) server.close(() => resolve());
+      });
+      onConnection(sock);
+    });
+    server.listen({ ...where(cmd), backlog: 1024 }, () => {
+      const a = server.address();
+      ready(typeof a === 'object' && a ? a.port : undefined, cmd.unix ? cmd.str('path') : undefined);
+    });
+  });
+  await finished;
+  done();
+}
+
+function unlinkSync2(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {}
+}
+
+async function connectTo(cmd: Command): Promise<Socket> {
+  const sock = connect({ ...where(cmd), noDelay: cmd.num('nodelay', 1) === 1 });
+  sock.on('error', (e) => fail(e.message));
+  await once(sock, 'connect');
+  return sock;
+}
+
+async function bindUdp(cmd: Command): Promise<UdpSocket> {
+  const rcvbuf = cmd.num('rcvbuf', 0);
+  const sock = createSocket({ type: 'udp4', ...(rcvbuf ? { recvBufferSize: rcvbuf } : {}) });
+  sock.on('error', (e) => fail(e.message));
+  sock.bind(cmd.num('port', 0), '127.0.0.1');
+  await once(sock, 'listening');
+  ready(sock.address().port, undefined);
+  return sock;
+}
+
+// ---- servers ----
+
+const servers: Record<string, (cmd: Command) => Promise<void>> = {
+  echo: (cmd) => serve(cmd, cmd.num('conns', 1), (sock) => sock.pipe(sock)),
+
+  sink: (cmd) => {
+    const total = cmd.num('total');
+    return serve(cmd, 1, (sock) => {
+      const check = new StreamCheck();
+      sock.on('data', (chunk: Buffer) => {
+        check.add(chunk);
+        if (check.received === total) sock.write('k');
+        if (check.received > total) fail('more bytes than sent');
+      });
+    });
+  },
+
+  accept: (cmd) => {
+    const size = cmd.num('size');
+    return serve(cmd, cmd.num('count'), (sock) => {
+      const chunks: Buffer[] = [];
+      let got = 0;
+      sock.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        if ((got += chunk.length) === size) sock.end(Buffer.concat(chunks));
+      });
+    });
+  },
+
+  'udp-echo': async (cmd) => {
+    const sock = await bindUdp(cmd);
+    let left = cmd.num('count');
+    sock.on('message', (msg, rinfo) => {
+      const last = --left === 0;
+      sock.send(msg, rinfo.port, rinfo.address, last ? () => sock.close() : undefined);
+    });
+    await once(sock, 'close');
+    done();
+  },
+
+  'udp-sink': async (cmd) => {
+    const sock = await bindUdp(cmd);
+    const check = new FloodCheck(cmd.num('size'));
+    let heard = true;
+    const idle = setInterval(() => (heard ? (heard = false) : sock.close()), 1000);
+    sock.on('message', (msg) => {
+      heard = true;
+      if (!check.add(msg)) sock.close();
+    });
+    await once(sock, 'close');
+    clearInterval(idle);
+    done(check.summary);
+  },
+};
+
+// ---- clients ----
+
+/** Sends the messages `first`, `first + 1`, ... through `send` as replies complete, `count` in all. */
+function echoLoop(size: number, count: number, depth: number, send: (msg: Buffer) => void, onReply?: () => void) {
+  const check = new EchoCheck(size);
+  const out = message(size);
+  let sent = 0;
+  for (; sent < depth && sent < count; sent++) send(Buffer.from(setSeq(out, sent)));
+  return {
+    check,
+    add(chunk: Buffer): boolean {
+      for (let n = check.add(chunk); n > 0; n--) {
+        onReply?.();
+        if (sent < count) send(Buffer.from(setSeq(out, sent++)));
+      }
+      return check.seq === count;
+    },
+  };
+}
+
+async function tcpEcho(cmd: Command, depth: number, latencies?: Float64Array): Promise<void> {
+  const size = cmd.num('size'), count = cmd.num('count');
+  const sock = await connectTo(cmd);
+  let t0 = 0;
+  const start = now();
+  const finished = new Promise<void>((resolve) => {
+    const loop = echoLoop(size, count, depth, (msg) => ((t0 = now()), sock.write(msg)), latencies && (() => (latencies[loop.check.seq - 1] = now() - t0)));
+    sock.on('data', (chunk: Buffer) => loop.add(chunk) && resolve());
+  });
+  await finished;
+  const secs = now() - start;
+  sock.destroy();
+  result(secs, latencies);
+}
+
+const clients: Record<string, (cmd: Command) => Promise<void>> = {
+  pingpong: (cmd) => tcpEcho(cmd, 1, new Float64Array(cmd.num('count'))),
+
+  pipeline: (cmd) => tcpEcho(cmd, cmd.num('depth')),
+
+  conns: async (cmd) => {
+    const size = cmd.num('size'), conns = cmd.num('conns'), per = cmd.num('count') / conns;
+    const socks = await Promise.all(Array.from({ length: conns }, () => connectTo(cmd)));
+    const start = now();
+    await Promise.all(
+      socks.map(
+        (sock) =>
+          new Promise<void>((resolve) => {
+            const loop = echoLoop(size, per, 1, (msg) => sock.write(msg));
+            sock.on('data', (chunk: Buffer) => loop.add(chunk) && resolve());
+          }),
+      ),
+    );
+    const secs = now() - start;
+    socks.forEach((s) => s.destroy());
+    result(secs);
+  },
+
+  bulk: async (cmd) => {
+    const total = cmd.num('total'), write = cmd.num('write');
+    const sock = await connectTo(cmd);
+    const pat = pattern(write);
+    const acked = once(sock, 'data');
+    const start = now();
+    for (let off = 0; off < total; off += write) {
+      const from = off % PERIOD;
+      if (!sock.write(pat.subarray(from, from + Math.min(write, total - off)))) await once(sock, 'drain');
+    }
+    const [ack] = (await acked) as [Buffer];
+    const secs = now() - start;
+    if (ack.toString() !== 'k') fail('no acknowledgement');
+    sock.end();
+    result(secs);
+  },
+
+  connect: async (cmd) => {
+    const count = cmd.num('count'), size = cmd.num('size');
+    const msg = message(size);
+    const start = now();
+    for (let i = 0; i < count; i++) {
+      const sock = await connectTo(cmd);
+      const check = new EchoCheck(size, i);
+      sock.write(Buffer.from(setSeq(msg, i)));
+      await new Promise<void>((resolve) => sock.on('data', (chunk: Buffer) => check.add(chunk) && resolve()));
+      sock.destroy();
+    }
+    result(now() - start);
+  },
+
+  'udp-pingpong': async (cmd) => {
+    const size = cmd.num('size'), count = cmd.num('count');
+    const sock = createSocket('udp4');
+    sock.on('error', (e) => fail(e.message));
+    sock.connect(cmd.num('port'), '127.0.0.1');
+    await once(sock, 'connect');
+    const latencies = new Float64Array(count);
+    let t0 = 0;
+    const start = now();
+    await new Promise<void>((resolve) => {
+      const loop = echoLoop(size, count, 1, (msg) => ((t0 = now()), sock.send(msg)), () => (latencies[loop.check.seq - 1] = now() - t0));
+      sock.on('message', (msg) => loop.add(msg) && resolve());
+    });
+    const secs = now() - start;
+    sock.close();
+    result(secs, latencies);
+  },
+};
+
+const role = process.argv[2];
+await serveCommands((cmd) => (role === 'server' ? servers : clients)[cmd.op]?.(cmd) ?? unknown(cmd));

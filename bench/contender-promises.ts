@@ -1,0 +1,226 @@
+// sockfd/promises as a contender: every wait is an await on the event loop; servers serve their
+// connections concurrently, one async function each (the shape of examples/echo_async.ts).
+//
+//   node dist/bench/contender-promises.js server|client
+import { close, SOCK_DGRAM, SOCK_STREAM } from 'sockfd';
+import { accept, connect, recv, recvfrom, send, sendAll, sendto } from 'sockfd/promises';
+import {
+  type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, RECV_BUF, result, serveCommands, setSeq, StreamCheck, unknown,
+} from './common.js';
+import { clientSocket, closeListener, listener, noDelay } from './sockfd-setup.js';
+
+/** Fills `buf`; false on EOF before its first byte. */
+async function recvExact(fd: number, buf: Uint8Array): Promise<boolean> {
+  let got = await recv(fd, buf);
+  if (got === 0) return false;
+  while (got < buf.length) {
+    const n = await recv(fd, buf.subarray(got));
+    if (n === 0) fail('EOF inside a message');
+    got += n;
+  }
+  return true;
+}
+
+async function acceptOne(lfd: number, cmd: Command): Promise<number> {
+  const { fd } = await accept(lfd);
+  noDelay(fd, cmd);
+  return fd;
+}
+
+async function connectTo(cmd: Command, type: number): Promise<number> {
+  const { fd, addr } = clientSocket(cmd, type);
+  await connect(fd, addr);
+  if (type === SOCK_STREAM) noDelay(fd, cmd);
+  return fd;
+}
+
+// ---- servers ----
+
+async function echoConnection(fd: number): Promise<void> {
+  const buf = new Uint8Array(RECV_BUF);
+  let n: number;
+  while ((n = await recv(fd, buf)) > 0) await sendAll(fd, buf, n);
+  close(fd);
+}
+
+async function echo(cmd: Command): Promise<void> {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const served: Promise<void>[] = [];
+  for (let i = cmd.num('conns', 1); i > 0; i--) served.push(echoConnection(await acceptOne(lfd, cmd)));
+  await Promise.all(served);
+  closeListener(cmd, lfd);
+  done();
+}
+
+async function sink(cmd: Command): Promise<void> {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const total = cmd.num('total');
+  const fd = await acceptOne(lfd, cmd);
+  const buf = new Uint8Array(RECV_BUF);
+  const check = new StreamCheck();
+  while (check.received < total) {
+    const n = await recv(fd, buf);
+    if (n === 0) fail('EOF before the total');
+    check.add(buf.subarray(0, n));
+  }
+  if (check.received !== total) fail('more bytes than sent');
+  await sendAll(fd, 'k');
+  while ((await recv(fd, buf)) > 0);
+  close(fd);
+  closeListener(cmd, lfd);
+  done();
+}
+
+async function exchangeOnce(fd: number, size: number): Promise<void> {
+  const buf = new Uint8Array(size);
+  if (!(await recvExact(fd, buf))) fail('EOF before the message');
+  await sendAll(fd, buf);
+  close(fd);
+}
+
+async function acceptLoop(cmd: Command): Promise<void> {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const size = cmd.num('size');
+  const served: Promise<void>[] = [];
+  for (let i = cmd.num('count'); i > 0; i--) served.push(exchangeOnce(await acceptOne(lfd, cmd), size));
+  await Promise.all(served);
+  closeListener(cmd, lfd);
+  done();
+}
+
+async function udpEcho(cmd: Command): Promise<void> {
+  const fd = listener(cmd, SOCK_DGRAM);
+  const buf = new Uint8Array(65536);
+  for (let i = cmd.num('count'); i > 0; i--) {
+    const { bytes, addr } = await recvfrom(fd, buf);
+    await sendto(fd, buf, bytes, 0, addr);
+  }
+  close(fd);
+  done();
+}
+
+async function udpSink(cmd: Command): Promise<void> {
+  const fd = listener(cmd, SOCK_DGRAM);
+  const buf = new Uint8Array(65536);
+  const check = new FloodCheck(cmd.num('size'));
+  // The end if every end marker was lost: 1 s without a datagram.
+  let heard = true;
+  const idle = setInterval(() => (heard ? (heard = false) : close(fd)), 1000);
+  try {
+    for (;;) {
+      const n = await recv(fd, buf);
+      heard = true;
+      if (!check.add(buf.subarray(0, n))) break;
+    }
+    close(fd);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ECANCELED') throw e;
+  }
+  clearInterval(idle);
+  done(check.summary);
+}
+
+// ---- clients ----
+
+async function pingPong(cmd: Command, type: number): Promise<void> {
+  const size = cmd.num('size'), count = cmd.num('count');
+  const fd = await connectTo(cmd, type);
+  const msg = message(size), reply = Buffer.alloc(size);
+  const latencies = new Float64Array(count);
+  const start = now();
+  for (let i = 0; i < count; i++) {
+    setSeq(msg, i);
+    const t0 = now();
+    if (type === SOCK_STREAM) {
+      await sendAll(fd, msg);
+      if (!(await recvExact(fd, reply))) fail('EOF');
+    } else if ((await send(fd, msg)) !== size || (await recv(fd, reply)) !== size) fail('short datagram');
+    latencies[i] = now() - t0;
+    if (!msg.equals(reply)) fail('echo differs');
+  }
+  const secs = now() - start;
+  close(fd);
+  result(secs, latencies);
+}
+
+async function pipeline(cmd: Command): Promise<void> {
+  const size = cmd.num('size'), count = cmd.num('count'), depth = cmd.num('depth');
+  const fd = await connectTo(cmd, SOCK_STREAM);
+  const out = message(size), expected = message(size), reply = Buffer.alloc(size);
+  const start = now();
+  let sent = 0;
+  for (; sent < depth && sent < count; sent++) await sendAll(fd, setSeq(out, sent));
+  for (let got = 0; got < count; got++) {
+    if (!(await recvExact(fd, reply))) fail('EOF');
+    if (!setSeq(expected, got).equals(reply)) fail('echo differs');
+    if (sent < count) await sendAll(fd, setSeq(out, sent++));
+  }
+  const secs = now() - start;
+  close(fd);
+  result(secs);
+}
+
+async function conns(cmd: Command): Promise<void> {
+  const size = cmd.num('size'), count = cmd.num('count'), conns = cmd.num('conns');
+  const fds = await Promise.all(Array.from({ length: conns }, () => connectTo(cmd, SOCK_STREAM)));
+  const start = now();
+  await Promise.all(
+    fds.map(async (fd) => {
+      const msg = message(size), reply = Buffer.alloc(size);
+      for (let r = 0; r < count / conns; r++) {
+        await sendAll(fd, setSeq(msg, r));
+        if (!(await recvExact(fd, reply)) || !msg.equals(reply)) fail('echo differs');
+      }
+    }),
+  );
+  const secs = now() - start;
+  fds.forEach(close);
+  result(secs);
+}
+
+async function bulk(cmd: Command): Promise<void> {
+  const total = cmd.num('total'), write = cmd.num('write');
+  const fd = await connectTo(cmd, SOCK_STREAM);
+  const pat = pattern(write), ack = new Uint8Array(1);
+  const start = now();
+  for (let off = 0; off < total; off += write) {
+    const from = off % PERIOD;
+    await sendAll(fd, pat.subarray(from, from + Math.min(write, total - off)));
+  }
+  if (!(await recvExact(fd, ack))) fail('no acknowledgement');
+  const secs = now() - start;
+  close(fd);
+  result(secs);
+}
+
+async function connectRate(cmd: Command): Promise<void> {
+  const count = cmd.num('count'), size = cmd.num('size');
+  const msg = message(size), reply = Buffer.alloc(size);
+  const start = now();
+  for (let i = 0; i < count; i++) {
+    const fd = await connectTo(cmd, SOCK_STREAM);
+    await sendAll(fd, setSeq(msg, i));
+    if (!(await recvExact(fd, reply)) || !msg.equals(reply)) fail('echo differs');
+    close(fd);
+  }
+  result(now() - start);
+}
+
+const role = process.argv[2];
+await serveCommands((cmd) => {
+  if (role === 'server') {
+    if (cmd.op === 'echo') return echo(cmd);
+    if (cmd.op === 'sink') return sink(cmd);
+    if (cmd.op === 'accept') return acceptLoop(cmd);
+    if (cmd.op === 'udp-echo') return udpEcho(cmd);
+    if (cmd.op === 'udp-sink') return udpSink(cmd);
+  } else {
+    if (cmd.op === 'pingpong') return pingPong(cmd, SOCK_STREAM);
+    if (cmd.op === 'udp-pingpong') return pingPong(cmd, SOCK_DGRAM);
+    if (cmd.op === 'pipeline') return pipeline(cmd);
+    if (cmd.op === 'conns') return conns(cmd);
+    if (cmd.op === 'bulk') return bulk(cmd);
+    if (cmd.op === 'connect') return connectRate(cmd);
+  }
+  unknown(cmd);
+});

@@ -1,0 +1,231 @@
+// The sockfd sync layer as a contender: blocking calls, one after another, as the C tutorials write
+// them (this process never returns to its event loop while it works).
+//
+//   node dist/bench/contender-sync.js server|client
+import {
+  accept, AF_INET, close, getsockopt, isSyscallError, recv, recvfrom, send, sendto, setsockopt, SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM, SOCK_STREAM,
+  socket, SOL_SOCKET,
+} from 'sockfd';
+import {
+  type Command, fail, FloodCheck, message, now, pattern, PERIOD, RECV_BUF, result, done, serveCommandsSync, setSeq, StreamCheck, unknown,
+} from './common.js';
+import { closeListener, connectSync, listener, noDelay } from './sockfd-setup.js';
+
+function sendAll(fd: number, buf: Uint8Array): void {
+  for (let off = 0; off < buf.length; ) off += send(fd, off === 0 ? buf : buf.subarray(off));
+}
+
+/** Fills `buf`; false on EOF before its first byte. */
+function recvExact(fd: number, buf: Uint8Array): boolean {
+  let got = recv(fd, buf);
+  if (got === 0) return false;
+  while (got < buf.length) {
+    const n = recv(fd, buf.subarray(got));
+    if (n === 0) fail('EOF inside a message');
+    got += n;
+  }
+  return true;
+}
+
+function acceptOne(lfd: number, cmd: Command): number {
+  const { fd } = accept(lfd);
+  noDelay(fd, cmd);
+  return fd;
+}
+
+// ---- servers ----
+
+function echo(cmd: Command): void {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const conns = cmd.num('conns', 1);
+  const fds = Array.from({ length: conns }, () => acceptOne(lfd, cmd));
+  if (conns === 1) {
+    const buf = new Uint8Array(RECV_BUF);
+    let n: number;
+    while ((n = recv(fds[0]!, buf)) > 0) sendAll(fds[0]!, buf.subarray(0, n));
+  } else {
+    // Lockstep, one message from each connection in turn: the client sends on all before it reads.
+    const buf = new Uint8Array(cmd.num('size'));
+    for (let open = true; open; ) {
+      for (const fd of fds) {
+        if (!(open = recvExact(fd, buf))) break;
+        sendAll(fd, buf);
+      }
+    }
+  }
+  fds.forEach(close);
+  closeListener(cmd, lfd);
+  done();
+}
+
+function sink(cmd: Command): void {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const total = cmd.num('total');
+  const fd = acceptOne(lfd, cmd);
+  const buf = new Uint8Array(RECV_BUF);
+  const check = new StreamCheck();
+  while (check.received < total) {
+    const n = recv(fd, buf);
+    if (n === 0) fail('EOF before the total');
+    check.add(buf.subarray(0, n));
+  }
+  if (check.received !== total) fail('more bytes than sent');
+  send(fd, 'k');
+  while (recv(fd, buf) > 0);
+  close(fd);
+  closeListener(cmd, lfd);
+  done();
+}
+
+function acceptLoop(cmd: Command): void {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const buf = new Uint8Array(cmd.num('size'));
+  for (let i = cmd.num('count'); i > 0; i--) {
+    const fd = acceptOne(lfd, cmd);
+    if (!recvExact(fd, buf)) fail('EOF before the message');
+    sendAll(fd, buf);
+    close(fd);
+  }
+  closeListener(cmd, lfd);
+  done();
+}
+
+function udpEcho(cmd: Command): void {
+  const fd = listener(cmd, SOCK_DGRAM);
+  const buf = new Uint8Array(65536);
+  for (let i = cmd.num('count'); i > 0; i--) {
+    const { bytes, addr } = recvfrom(fd, buf);
+    sendto(fd, buf, bytes, 0, addr);
+  }
+  close(fd);
+  done();
+}
+
+function udpSink(cmd: Command): void {
+  const fd = listener(cmd, SOCK_DGRAM);
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, { sec: 1, usec: 0 }); // the end if every end marker was lost
+  const buf = new Uint8Array(65536);
+  const check = new FloodCheck(cmd.num('size'));
+  try {
+    while (check.add(buf.subarray(0, recv(fd, buf))));
+  } catch (e) {
+    if (!isSyscallError(e) || e.code !== 'EAGAIN') throw e;
+  }
+  close(fd);
+  done(check.summary);
+}
+
+// ---- clients ----
+
+function pingPong(cmd: Command, type: number): void {
+  const size = cmd.num('size'), count = cmd.num('count');
+  const fd = connectSync(cmd, type);
+  const msg = message(size), reply = Buffer.alloc(size);
+  const latencies = new Float64Array(count);
+  const start = now();
+  for (let i = 0; i < count; i++) {
+    setSeq(msg, i);
+    const t0 = now();
+    if (type === SOCK_STREAM) {
+      sendAll(fd, msg);
+      if (!recvExact(fd, reply)) fail('EOF');
+    } else if (send(fd, msg) !== size || recv(fd, reply) !== size) fail('short datagram');
+    latencies[i] = now() - t0;
+    if (!msg.equals(reply)) fail('echo differs');
+  }
+  const secs = now() - start;
+  close(fd);
+  result(secs, latencies);
+}
+
+function pipeline(cmd: Command): void {
+  const size = cmd.num('size'), count = cmd.num('count'), depth = cmd.num('depth');
+  const fd = connectSync(cmd, SOCK_STREAM);
+  const msg = message(size), reply = Buffer.alloc(size);
+  const start = now();
+  let sent = 0;
+  for (; sent < depth && sent < count; sent++) sendAll(fd, setSeq(msg, sent));
+  for (let got = 0; got < count; got++) {
+    if (!recvExact(fd, reply)) fail('EOF');
+    if (!setSeq(msg, got).equals(reply)) fail('echo differs');
+    if (sent < count) sendAll(fd, setSeq(msg, sent++));
+  }
+  const secs = now() - start;
+  close(fd);
+  result(secs);
+}
+
+function conns(cmd: Command): void {
+  const size = cmd.num('size'), count = cmd.num('count'), conns = cmd.num('conns');
+  const fds = Array.from({ length: conns }, () => connectSync(cmd, SOCK_STREAM));
+  const msg = message(size), reply = Buffer.alloc(size);
+  const start = now();
+  for (let r = 0; r < count / conns; r++) {
+    setSeq(msg, r);
+    for (const fd of fds) sendAll(fd, msg);
+    for (const fd of fds) if (!recvExact(fd, reply) || !msg.equals(reply)) fail('echo differs');
+  }
+  const secs = now() - start;
+  fds.forEach(close);
+  result(secs);
+}
+
+function bulk(cmd: Command): void {
+  const total = cmd.num('total'), write = cmd.num('write');
+  const fd = connectSync(cmd, SOCK_STREAM);
+  const pat = pattern(write), ack = new Uint8Array(1);
+  const start = now();
+  for (let off = 0; off < total; off += write) {
+    const from = off % PERIOD;
+    sendAll(fd, pat.subarray(from, from + Math.min(write, total - off)));
+  }
+  if (!recvExact(fd, ack)) fail('no acknowledgement');
+  const secs = now() - start;
+  close(fd);
+  result(secs);
+}
+
+function connectRate(cmd: Command): void {
+  const count = cmd.num('count'), size = cmd.num('size');
+  const msg = message(size), reply = Buffer.alloc(size);
+  const start = now();
+  for (let i = 0; i < count; i++) {
+    const fd = connectSync(cmd, SOCK_STREAM);
+    sendAll(fd, setSeq(msg, i));
+    if (!recvExact(fd, reply) || !msg.equals(reply)) fail('echo differs');
+    close(fd);
+  }
+  result(now() - start);
+}
+
+function calls(cmd: Command): void {
+  const count = cmd.num('count');
+  const fd = socket(AF_INET, SOCK_STREAM);
+  let type = 0;
+  const start = now();
+  for (let i = 0; i < count; i++) type = getsockopt(fd, SOL_SOCKET, SO_TYPE) as number;
+  const secs = now() - start;
+  if (type !== SOCK_STREAM) fail('SO_TYPE');
+  close(fd);
+  result(secs);
+}
+
+const role = process.argv[2];
+serveCommandsSync((cmd) => {
+  if (role === 'server') {
+    if (cmd.op === 'echo') return echo(cmd);
+    if (cmd.op === 'sink') return sink(cmd);
+    if (cmd.op === 'accept') return acceptLoop(cmd);
+    if (cmd.op === 'udp-echo') return udpEcho(cmd);
+    if (cmd.op === 'udp-sink') return udpSink(cmd);
+  } else {
+    if (cmd.op === 'pingpong') return pingPong(cmd, SOCK_STREAM);
+    if (cmd.op === 'udp-pingpong') return pingPong(cmd, SOCK_DGRAM);
+    if (cmd.op === 'pipeline') return pipeline(cmd);
+    if (cmd.op === 'conns') return conns(cmd);
+    if (cmd.op === 'bulk') return bulk(cmd);
+    if (cmd.op === 'connect') return connectRate(cmd);
+    if (cmd.op === 'calls') return calls(cmd);
+  }
+  unknown(cmd);
+});

@@ -1,0 +1,353 @@
+// npm run bench [-- --quick] [--runs N] [--only REGEX] [--no-strace]
+//
+// Runs every workload through every contender (sockfd/promises, the sockfd sync layer, node:net or
+// node:dgram, C), client and server in separate processes on loopback. Each contender is a pair of
+// long-lived processes driven over stdin (bench/common.ts has the protocol); runs are interleaved
+// (A B C, B C A, ...) after one warm-up run each. Prints a table of medians and ratios, counts the
+// syscalls per round trip with strace -c, and writes bench/results/<mode>.json and .svg.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chart } from './chart.js';
+import { type ContenderId, type Summary, type Workload, workloads } from './workloads.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const mode = quick ? 'quick' : 'full';
+const runs = Number(argValue('--runs') ?? (quick ? 3 : 5));
+const only = argValue('--only');
+const withStrace = !args.includes('--no-strace');
+const scratch = mkdtempSync(join(tmpdir(), 'sockfd-bench-'));
+
+function argValue(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+// ---- the C reference, compiled here ----
+
+function buildC(): string {
+  const src = join(root, 'bench/c/bench.c');
+  const bin = join(root, 'build/bench/bench-c');
+  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
+    mkdirSync(dirname(bin), { recursive: true });
+    execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-o', bin, src], { stdio: 'inherit' });
+  }
+  return bin;
+}
+
+const benchC = buildC();
+
+function argv(c: ContenderId, role: 'server' | 'client'): string[] {
+  if (c === 'c') return [benchC, role];
+  if (c === 'c-epoll') return [benchC, role, 'epoll'];
+  return [process.execPath, join(root, `dist/bench/contender-${c}.js`), role];
+}
+
+// ---- a contender process, one command at a time ----
+
+type Reply = Map<string, string>;
+
+class Peer {
+  readonly #proc: ChildProcess;
+  readonly #lines: string[] = [];
+  #wake: (() => void) | undefined;
+  #exit: string | undefined;
+  readonly exited: Promise<void>;
+
+  constructor(readonly name: string, command: string[]) {
+    this.#proc = spawn(command[0]!, command.slice(1), { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    createInterface({ input: this.#proc.stdout! }).on('line', (line) => {
+      this.#lines.push(line);
+      this.#wake?.();
+    });
+    this.exited = new Promise((resolve) =>
+      this.#proc.on('exit', (code, signal) => {
+        this.#exit = `exited (${signal ?? code})`;
+        this.#wake?.();
+        resolve();
+      }),
+    );
+  }
+
+  send(line: string): void {
+    this.#proc.stdin!.write(line + '\n');
+  }
+
+  /** The next answer, parsed: `word key=value ...`; an `error` answer, an exit or a timeout throws. */
+  async next(expect: string, timeoutMs: number): Promise<Reply> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#lines.length === 0) {
+      if (this.#exit) throw new Error(`${this.name} ${this.#exit}`);
+      if (Date.now() > deadline) throw new Error(`${this.name}: no answer in ${timeoutMs / 1000} s`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now() + 1);
+        this.#wake = () => (clearTimeout(timer), resolve());
+      });
+      this.#wake = undefined;
+    }
+    const [word = '', ...rest] = this.#lines.shift()!.split(' ');
+    if (word !== expect) throw new Error(`${this.name}: ${word} ${rest.join(' ')}`);
+    return new Map(rest.map((kv) => kv.split('=') as [string, string]));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#exit) this.send('exit');
+    await this.exited;
+  }
+
+  kill(): void {
+    if (!this.#exit) this.#proc.kill('SIGKILL');
+  }
+}
+
+const peers = new Map<string, Peer>();
+
+function peer(c: ContenderId, role: 'server' | 'client'): Peer {
+  const key = `${c} ${role}`;
+  if (!peers.has(key)) peers.set(key, new Peer(key, argv(c, role)));
+  return peers.get(key)!;
+}
+
+// ---- one measurement ----
+
+interface Sample {
+  value: number;
+  p50?: number;
+  p99?: number;
+  loss?: number;
+}
+
+const timeoutMs = quick ? 60_000 : 300_000;
+
+async function measure(w: Workload, c: ContenderId, run: (c: ContenderId, role: 'server' | 'client') => Peer = peer): Promise<Sample> {
+  const where = w.unix ? `family=unix path=${join(scratch, `${c}.sock`)}` : 'family=inet';
+  let at = '';
+  let server: Peer | undefined;
+  if (w.server) {
+    server = run(c, 'server');
+    server.send(`${w.server} ${where}`);
+    const ready = await server.next('ready', timeoutMs);
+    at = ready.has('port') ? ` port=${ready.get('port')}` : '';
+  }
+  const client = run(w.clientOf ?? c, 'client');
+  client.send(`${w.client} ${where}${at}`);
+  const res = await client.next('result', timeoutMs);
+  const done = server ? await server.next('done', timeoutMs) : new Map<string, string>();
+  const num = (m: Reply, k: string) => (m.has(k) ? Number(m.get(k)) : undefined);
+  return { ...w.measure(Number(res.get('secs')), (k) => num(done, k)), p50: num(res, 'p50'), p99: num(res, 'p99') };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function runWorkload(w: Workload): Promise<Summary> {
+  const samples = new Map<ContenderId, Sample[]>(w.contenders.map((c) => [c, []]));
+  for (const c of w.contenders) await measure(w, c); // warm-up
+  for (let r = 0; r < runs; r++) {
+    const order = w.contenders.map((_, i) => w.contenders[(i + r) % w.contenders.length]!);
+    for (const c of order) samples.get(c)!.push(await measure(w, c));
+  }
+  const results: Summary['results'] = {};
+  for (const [c, s] of samples) {
+    const values = s.map((x) => x.value);
+    const opt = (k: 'p50' | 'p99' | 'loss') => (s[0]![k] === undefined ? undefined : median(s.map((x) => x[k]!)));
+    results[c] = { label: w.label(c), values, median: median(values), min: Math.min(...values), max: Math.max(...values), p50: opt('p50'), p99: opt('p99'), loss: opt('loss') };
+  }
+  return { id: w.id, title: w.title, unit: w.unit, lowerIsBetter: w.lowerIsBetter ?? false, results };
+}
+
+// ---- syscalls per round trip: strace -c over N and 2N round trips, the difference divided by N ----
+
+function straceCalls(file: string): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const t = line.trim().split(/\s+/);
+    if (t.length < 5 || !/^\d/.test(t[0]!) || t.at(-1) === 'total') continue;
+    calls.set(t.at(-1)!, Number(t[3]));
+  }
+  return calls;
+}
+
+async function syscallsPerRoundTrip(w: Workload, c: ContenderId, n: number): Promise<Record<string, number>> {
+  const counts: Map<string, number>[] = [];
+  for (const count of [n, 2 * n]) {
+    const files: string[] = [];
+    const started: Peer[] = [];
+    const traced = (who: ContenderId, role: 'server' | 'client'): Peer => {
+      const file = join(scratch, `strace-${who}-${role}-${count}.txt`);
+      files.push(file);
+      started.push(new Peer(`${who} ${role} (strace)`, ['strace', '-f', '-c', '-o', file, '--', ...argv(who, role)]));
+      return started.at(-1)!;
+    };
+    const withCount = (line: string | undefined) => line?.replace(/count=\d+/, `count=${count}`);
+    await measure({ ...w, client: withCount(w.client)!, server: withCount(w.server) }, c, traced);
+    await Promise.all(started.map((p) => p.stop()));
+    const total = new Map<string, number>();
+    for (const f of files) for (const [k, v] of straceCalls(f)) total.set(k, (total.get(k) ?? 0) + v);
+    counts.push(total);
+  }
+  const per: Record<string, number> = {};
+  let all = 0;
+  for (const [k, v] of counts[1]!) {
+    const d = (v - (counts[0]!.get(k) ?? 0)) / n;
+    if (d >= 0.05) per[k] = Math.round(d * 100) / 100;
+    all += d;
+  }
+  return { total: Math.round(all * 100) / 100, ...per };
+}
+
+// ---- report ----
+
+const fmt = (x: number | undefined, digits = 0) =>
+  x === undefined ? '' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** How many times better `a` is than `b` (>1: a is faster), whichever way the unit points. */
+export const ratio = (s: Summary, a: ContenderId, b: ContenderId): number | undefined => {
+  const x = s.results[a]?.median, y = s.results[b]?.median;
+  if (x === undefined || y === undefined) return undefined;
+  return s.lowerIsBetter ? y / x : x / y;
+};
+
+function table(s: Summary): string {
+  const rows: string[] = [];
+  const digits = s.unit === 'MiB/s' || s.unit === 'ns/call' ? 1 : 0;
+  for (const [c, r] of Object.entries(s.results)) {
+    const sockfd = c === 'promises' || c === 'sync';
+    const vs = (b: ContenderId) => (sockfd && s.results[b] ? `${fmt(ratio(s, c as ContenderId, b), 2)}x` : '');
+    rows.push(
+      [
+        s.title.padEnd(26),
+        r.label.padEnd(16),
+        `${fmt(r.median, digits)} ${s.unit}`.padStart(18),
+        `${fmt(r.min, digits)}-${fmt(r.max, digits)}`.padStart(22),
+        (r.p50 === undefined ? '' : `${fmt(r.p50, 1)}/${fmt(r.p99, 1)} us`).padStart(16),
+        (r.loss === undefined ? '' : `${fmt(r.loss * 100, 1)}% lost`).padStart(10),
+        vs('node').padStart(7),
+        vs('c').padStart(7),
+      ].join(' '),
+    );
+  }
+  return rows.join('\n');
+}
+
+const header = [
+  'workload'.padEnd(26),
+  'contender'.padEnd(16),
+  'median'.padStart(18),
+  'min-max'.padStart(22),
+  'p50/p99'.padStart(16),
+  ''.padStart(10),
+  '/node'.padStart(7),
+  '/C'.padStart(7),
+].join(' ');
+
+// ---- main ----
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  kernel: release(),
+  date: new Date().toISOString(),
+};
+
+async function main(): Promise<void> {
+  const selected = workloads(quick).filter((w) => !only || new RegExp(only).test(w.id));
+  console.log(`sockfd benchmark, ${mode} run: ${runs} runs after a warm-up, medians`);
+  console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}\n`);
+  console.log(header);
+  const started = Date.now();
+  const summaries: Summary[] = [];
+  for (const w of selected) {
+    const s = await runWorkload(w);
+    summaries.push(s);
+    console.log(table(s));
+  }
+  await Promise.all([...peers.values()].map((p) => p.stop()));
+
+  const syscalls: Record<string, Record<string, Record<string, number>>> = {};
+  const hasStrace = spawnSync('strace', ['-V']).status === 0;
+  if (withStrace && !hasStrace) console.log('\n(strace is not installed: syscalls per round trip skipped)');
+  if (withStrace && hasStrace) {
+    console.log('\nsyscalls per round trip, client + server (strace -f -c, N and 2N round trips, difference / N):');
+    for (const w of selected.filter((x) => x.strace)) {
+      syscalls[w.id] = {};
+      for (const c of w.contenders) {
+        const per = await syscallsPerRoundTrip(w, c, w.strace!);
+        syscalls[w.id]![c] = per;
+        const { total, ...each } = per;
+        const top = Object.entries(each).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+        console.log(`  ${w.title.padEnd(24)} ${w.label(c).padEnd(16)} ${fmt(total, 2).padStart(6)}   ${top}`);
+      }
+    }
+  }
+
+  const targets = evaluateTargets(summaries, syscalls);
+  if (targets.length) {
+    console.log('\ntargets:');
+    for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'} ${t.text}: ${t.measured}`);
+  }
+  const secs = (Date.now() - started) / 1000;
+  console.log(`\n${fmt(secs, 1)} s`);
+
+  const out = join(root, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  const report = { mode, runs, machine, seconds: secs, workloads: summaries, syscalls, targets };
+  writeFileSync(join(out, `${mode}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(out, `${mode}.svg`), chart(report));
+  console.log(`wrote bench/results/${mode}.json and bench/results/${mode}.svg`);
+}
+
+interface Target {
+  text: string;
+  met: boolean;
+  measured: string;
+}
+
+function evaluateTargets(summaries: Summary[], syscalls: Record<string, Record<string, Record<string, number>>>): Target[] {
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  const targets: Target[] = [];
+  const atLeast = (id: string, b: ContenderId, min: number, text: string) => {
+    const s = byId.get(id);
+    const r = s && ratio(s, 'promises', b);
+    if (r !== undefined) targets.push({ text, met: r >= min, measured: `${fmt(r, 2)}x` });
+  };
+  atLeast('tcp-pp-64', 'node', 1.5, 'TCP ping-pong 64 B, sockfd/promises >= 1.5x node:net');
+  atLeast('tcp-pp-64', 'c', 0.85, 'TCP ping-pong 64 B, sockfd/promises >= 0.85x C blocking');
+  atLeast('udp-pp-64', 'node', 2, 'UDP ping-pong 64 B, sockfd/promises >= 2x node:dgram');
+  atLeast('bulk-64k', 'node', 1, 'TCP bulk 64 KiB writes, sockfd/promises >= 1.0x node:net');
+  atLeast('bulk-1k', 'node', 1.3, 'TCP bulk 1 KiB writes, sockfd/promises >= 1.3x node:net');
+  atLeast('accept', 'node', 1.3, 'accept/connect rate, sockfd/promises >= 1.3x node:net');
+  const calls = byId.get('calls');
+  if (calls?.results.sync && calls.results.c) {
+    const diff = calls.results.sync.median - calls.results.c.median;
+    targets.push({ text: 'sync getsockopt within 100 ns of C', met: diff <= 100, measured: `+${fmt(diff, 1)} ns` });
+  }
+  for (const [id, per] of Object.entries(syscalls)) {
+    if (per.promises && per.node)
+      targets.push({
+        text: `${byId.get(id)?.title ?? id}: syscalls per round trip, sockfd/promises <= node`,
+        met: per.promises.total! <= per.node.total!,
+        measured: `${per.promises.total} vs ${per.node.total}`,
+      });
+  }
+  return targets;
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`\nbench failed: ${(e as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  for (const p of peers.values()) p.kill();
+  rmSync(scratch, { recursive: true, force: true });
+}

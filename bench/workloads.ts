@@ -1,0 +1,174 @@
+// The workloads of npm run bench: what the server and the client of each contender are told to do,
+// with the same sizes and counts for every contender, and how a run's answer becomes its figure.
+
+export type ContenderId = 'promises' | 'sync' | 'node' | 'c' | 'c-epoll';
+
+export const CONTENDERS: Record<ContenderId, string> = {
+  promises: 'sockfd/promises',
+  sync: 'sockfd sync',
+  node: 'node:net',
+  c: 'C blocking',
+  'c-epoll': 'C epoll',
+};
+
+export interface Workload {
+  id: string;
+  title: string;
+  unit: string;
+  lowerIsBetter?: boolean;
+  contenders: ContenderId[];
+  /** The server's command (none: the client works alone). */
+  server?: string;
+  client: string;
+  /** Whose client process drives every contender's server (the UDP flood: one C sender for all). */
+  clientOf?: ContenderId;
+  unix?: boolean;
+  /** Round trips to count syscalls over with strace (N and 2N). */
+  strace?: number;
+  label(c: ContenderId): string;
+  /** The figure of one run, from the client's seconds and the server's `done` values. */
+  measure(secs: number, server: (key: string) => number | undefined): { value: number; loss?: number };
+}
+
+export interface Summary {
+  id: string;
+  title: string;
+  unit: string;
+  lowerIsBetter: boolean;
+  results: Partial<
+    Record<ContenderId, { label: string; values: number[]; median: number; min: number; max: number; p50?: number; p99?: number; loss?: number }>
+  >;
+}
+
+const ALL: ContenderId[] = ['promises', 'sync', 'node', 'c'];
+const tcpLabel = (c: ContenderId) => CONTENDERS[c];
+const udpLabel = (c: ContenderId) => (c === 'node' ? 'node:dgram' : CONTENDERS[c]);
+const perSecond = (count: number) => (secs: number) => ({ value: count / secs });
+
+export function workloads(quick: boolean): Workload[] {
+  const q = (quickCount: number, fullCount: number) => (quick ? quickCount : fullCount);
+  const list: Workload[] = [];
+
+  for (const [size, count] of [
+    [64, q(5_000, 20_000)],
+    [1024, q(5_000, 20_000)],
+    [16384, q(2_000, 10_000)],
+  ] as const) {
+    const name = size >= 1024 ? `${size / 1024} KiB` : `${size} B`;
+    list.push({
+      id: `tcp-pp-${size >= 1024 ? `${size / 1024}k` : size}`,
+      title: `TCP ping-pong ${name}`,
+      unit: 'rt/s',
+      contenders: size === 64 ? [...ALL, 'c-epoll'] : ALL,
+      server: 'echo conns=1',
+      client: `pingpong size=${size} count=${count}`,
+      strace: size === 64 ? q(2_000, 10_000) : undefined,
+      label: tcpLabel,
+      measure: perSecond(count),
+    });
+  }
+
+  const pipelined = q(20_000, 100_000);
+  list.push({
+    id: 'tcp-pipeline-16',
+    title: 'TCP 16 in flight, 64 B',
+    unit: 'rt/s',
+    contenders: [...ALL, 'c-epoll'],
+    server: 'echo conns=1',
+    client: `pipeline size=64 depth=16 count=${pipelined}`,
+    label: tcpLabel,
+    measure: perSecond(pipelined),
+  });
+  list.push({
+    id: 'tcp-conns-8',
+    title: 'TCP 8 connections, 64 B',
+    unit: 'rt/s',
+    contenders: [...ALL, 'c-epoll'],
+    server: 'echo conns=8 size=64',
+    client: `conns size=64 conns=8 count=${pipelined}`,
+    label: tcpLabel,
+    measure: perSecond(pipelined),
+  });
+
+  const total = q(64, 1024) * 2 ** 20;
+  for (const [write, name] of [
+    [1024, '1k'],
+    [65536, '64k'],
+    [2 ** 20, '1m'],
+  ] as const) {
+    list.push({
+      id: `bulk-${name}`,
+      title: `TCP bulk, ${name.replace('k', ' KiB').replace('m', ' MiB')} writes`,
+      unit: 'MiB/s',
+      contenders: ALL,
+      server: `sink total=${total} nodelay=0`,
+      client: `bulk total=${total} write=${write} nodelay=0`,
+      label: tcpLabel,
+      measure: (secs) => ({ value: total / 2 ** 20 / secs }),
+    });
+  }
+
+  const conns = q(1_000, 5_000);
+  list.push({
+    id: 'accept',
+    title: 'TCP accept/connect',
+    unit: 'conn/s',
+    contenders: ALL,
+    server: `accept count=${conns} size=64`,
+    client: `connect count=${conns} size=64`,
+    label: tcpLabel,
+    measure: perSecond(conns),
+  });
+
+  const udp = q(5_000, 20_000);
+  list.push({
+    id: 'udp-pp-64',
+    title: 'UDP ping-pong 64 B',
+    unit: 'rt/s',
+    contenders: ALL,
+    server: `udp-echo count=${udp}`,
+    client: `udp-pingpong size=64 count=${udp}`,
+    strace: q(2_000, 10_000),
+    label: udpLabel,
+    measure: perSecond(udp),
+  });
+
+  const flood = q(200_000, 1_000_000);
+  list.push({
+    id: 'udp-flood',
+    title: 'UDP flood receive, 64 B',
+    unit: 'dgram/s',
+    contenders: ALL,
+    server: `udp-sink size=64 rcvbuf=${4 * 2 ** 20}`,
+    client: `udp-flood size=64 count=${flood}`,
+    clientOf: 'c',
+    label: udpLabel,
+    measure: (_secs, server) => ({ value: (server('received')! - 1) / server('secs')!, loss: 1 - server('received')! / flood }),
+  });
+
+  const unix = q(5_000, 20_000);
+  list.push({
+    id: 'unix-pp-64',
+    title: 'AF_UNIX ping-pong 64 B',
+    unit: 'rt/s',
+    contenders: ALL,
+    server: 'echo conns=1',
+    client: `pingpong size=64 count=${unix}`,
+    unix: true,
+    label: tcpLabel,
+    measure: perSecond(unix),
+  });
+
+  const calls = q(300_000, 2_000_000);
+  list.push({
+    id: 'calls',
+    title: 'getsockopt(SO_TYPE) call',
+    unit: 'ns/call',
+    lowerIsBetter: true,
+    contenders: ['sync', 'c'],
+    client: `calls count=${calls}`,
+    label: tcpLabel,
+    measure: (secs) => ({ value: (secs / calls) * 1e9 }),
+  });
+  return list;
+}
