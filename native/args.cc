@@ -6,8 +6,9 @@
 namespace sockfd {
 
 int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max) {
-  if (!v.IsNumber()) ThrowInvalidArgType(v.Env(), name, "of type number", v);
-  double d = v.As<Napi::Number>().DoubleValue();
+  // One N-API call both checks the type and reads the value (this runs on every call's hot path).
+  double d;
+  if (napi_get_value_double(v.Env(), v, &d) != napi_ok) ThrowInvalidArgType(v.Env(), name, "of type number", v);
   if (d != std::trunc(d))  // also NaN and the infinities
     ThrowOutOfRange(v.Env(), name, "an integer", v);
   if (d < static_cast<double>(min) || d > static_cast<double>(max))
