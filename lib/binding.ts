@@ -64,6 +64,8 @@ export interface Addrinfo {
   canonname?: string;
 }
 
+type Awaitable<T> = T | Promise<T>;
+
 export interface Native {
   constants: Record<string, number>;
   errno: Record<string, number>;
@@ -108,13 +110,14 @@ export interface Native {
   getnameinfo(addr: AddressInput, flags?: number): { host: string; service: string };
 
   // sockfd/promises: the sync arguments, then the cancellation token lib/promises.ts passes with a signal.
-  acceptAsync(fd: number, flags?: number, token?: number): Promise<{ fd: number; addr: Address | null }>;
-  connectAsync(fd: number, addr: AddressInput, token?: number): Promise<void>;
-  recvAsync(fd: number, buf: ArrayBufferView, len?: number, flags?: number, token?: number): Promise<number>;
-  recvfromAsync(fd: number, buf: ArrayBufferView, len?: number, flags?: number, token?: number): Promise<{ bytes: number; addr: Address | null }>;
-  sendAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Promise<number>;
-  sendtoAsync(fd: number, data: Data, len?: number, flags?: number, addr?: AddressInput | null, token?: number): Promise<number>;
-  sendAllAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Promise<number>;
+  // The awaitable syscalls return their result itself when they complete at once, else a promise.
+  acceptAsync(fd: number, flags?: number, token?: number): Awaitable<{ fd: number; addr: Address | null }>;
+  connectAsync(fd: number, addr: AddressInput, token?: number): Awaitable<void>;
+  recvAsync(fd: number, buf: ArrayBufferView, len?: number, flags?: number, token?: number): Awaitable<number>;
+  recvfromAsync(fd: number, buf: ArrayBufferView, len?: number, flags?: number, token?: number): Awaitable<{ bytes: number; addr: Address | null }>;
+  sendAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Awaitable<number>;
+  sendtoAsync(fd: number, data: Data, len?: number, flags?: number, addr?: AddressInput | null, token?: number): Awaitable<number>;
+  sendAllAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Awaitable<number>;
   getaddrinfoAsync(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Promise<Addrinfo[]>;
   getnameinfoAsync(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }>;
   /** Rejects the waiting operation started with `token` with `reason`; false if none waits. */

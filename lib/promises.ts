@@ -34,19 +34,20 @@ export interface WaitOptions {
 
 let lastToken = 0;
 
-// Starts a native operation, wiring `signal` to it. Without a signal this is just the native call.
-function waiting<T>(fd: number, options: WaitOptions | undefined, start: (token?: number) => Promise<T>): Promise<T> {
-  if (options === undefined) return start();
+// Starts a native operation, wiring `signal` to it. The native call returns the result itself when the
+// syscall completed at once (cheaper than settling a native promise), else a promise.
+function waiting<T>(fd: number, options: WaitOptions | undefined, start: (token?: number) => T | Promise<T>): Promise<T> {
+  if (options === undefined) return Promise.resolve(start());
   if (options === null || typeof options !== 'object') return Promise.reject(invalidArgType('options', 'of type object', options));
   const { signal } = options;
-  if (signal === undefined) return start();
+  if (signal === undefined) return Promise.resolve(start());
   if (!(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an instance of AbortSignal', signal));
   if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
   const token = ++lastToken;
   const onAbort = () => n.cancel(fd, token, new AbortError(undefined, { cause: signal.reason }));
   signal.addEventListener('abort', onAbort, { once: true });
   const done = () => signal.removeEventListener('abort', onAbort);
-  return start(token).then(
+  return Promise.resolve(start(token)).then(
     (value) => {
       done();
       return value;

@@ -35,6 +35,7 @@ namespace sockfd {
 namespace {
 
 constexpr int kMaxPerEvent = 64;
+constexpr int kProbeEvery = 64;
 constexpr int kEvents[] = {UV_READABLE, UV_WRITABLE};
 
 class Engine;
@@ -49,8 +50,11 @@ struct FdState {
   int mask = 0;              // the events the handle is started with; 0 = stopped
   bool nonblocking = false;  // O_NONBLOCK was set by this engine (ioctl, or uv_poll_init)
   bool released = false;     // ReleaseFd ran; the state only waits for its close callback
+  bool wait_first = false;   // reads wait for readiness before their first try (see TryNow)
+  int skipped = 0;           // tries skipped since the last one
   std::deque<std::unique_ptr<Op>> queue[2];
 
+  bool TryNow(Direction d);
   void UpdateInterest();
   void Drain(Napi::Env env, Direction d);
 };
@@ -154,6 +158,20 @@ void FdState::UpdateInterest() {
   else
     uv_poll_start(&poll, want, OnPoll);
   mask = want;
+}
+
+// Whether a new operation makes its syscall at once. Not while earlier ones of its direction wait
+// (they complete first, in call order). And not a read right after reads that found nothing: in a
+// request-response exchange the try would only say EAGAIN, a syscall per message for nothing, so such
+// reads wait for readiness first, as libuv's do; every kProbeEvery-th still tries, and one that finds
+// data turns trying first back on. A wrong guess costs time, never correctness: readiness is
+// level-triggered, so data already there ends the wait at once.
+bool FdState::TryNow(Direction d) {
+  if (!queue[d].empty()) return false;
+  if (d == kWrite || !wait_first) return true;
+  if (++skipped < kProbeEvery) return false;
+  skipped = 0;
+  return true;
 }
 
 void FdState::Drain(Napi::Env env, Direction d) {
@@ -323,38 +341,72 @@ void HeldView::Refresh(Napi::Env env, const char* syscall) {
   data = now.data;
 }
 
-void Submit(Napi::Env env, std::unique_ptr<Op> op) {
+Napi::Value Rejected(Napi::Env env, Napi::Value reason) {
+  napi_deferred deferred;
+  napi_value promise;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &deferred, &promise), Napi::Value());
+  napi_reject_deferred(env, deferred, reason);
+  return Napi::Value(env, promise);
+}
+
+namespace {
+
+// Gives the operation its promise, for an outcome that is not a result returned at once.
+Napi::Value PromiseFor(Napi::Env env, Op& op) {
+  napi_value promise;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &op.deferred, &promise), Napi::Value());
+  return Napi::Value(env, promise);
+}
+
+Napi::Value Failed(Napi::Env env, std::unique_ptr<Op> op, Napi::Value error) {
+  Napi::Value promise = PromiseFor(env, *op);
+  Reject(env, std::move(op), error);
+  return promise;
+}
+
+}  // namespace
+
+Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op) {
   Engine* engine = Engine::From(env);
   const int fd = op->fd;
   const Direction d = op->direction;
   FdState* state = engine->Find(fd);
-  if (state == nullptr || state->queue[d].empty()) {
+  if (state == nullptr || state->TryNow(d)) {
     if (op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking)) {
       int on = 1;
-      if (ioctl(fd, FIONBIO, &on) < 0) {
-        Napi::Value error = ErrnoError(env, errno, "ioctl").Value();
-        return Reject(env, std::move(op), error);
-      }
+      if (ioctl(fd, FIONBIO, &on) < 0) return Failed(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
       state = engine->Create(fd);
       state->nonblocking = true;
     }
     Outcome outcome = op->Attempt();
-    if (outcome != Outcome::kWait) return Settle(env, std::move(op), outcome);
+    if (outcome == Outcome::kDone) {
+      if (state != nullptr && d == kRead) state->wait_first = false;
+      try {
+        return op->Result(env);  // building it may run JS (a setter on Object.prototype) that throws
+      } catch (const Napi::Error& e) {
+        return Rejected(env, e.Value());
+      }
+    }
+    if (outcome == Outcome::kFailed) {
+      Napi::Value promise = PromiseFor(env, *op);
+      Settle(env, std::move(op), outcome);
+      return promise;
+    }
     state = engine->Create(fd);  // EAGAIN: the fd is open
+    if (d == kRead) state->wait_first = true;
   }
   if (!state->poll_initialized) {
     // Also sets O_NONBLOCK. Fails with EEXIST if another handle of this loop (a net.Socket) owns the fd.
     int rc = uv_poll_init(engine->loop, &state->poll, fd);
-    if (rc < 0) {
-      Napi::Value error = ErrnoError(env, -rc, "uv_poll_init").Value();
-      return Reject(env, std::move(op), error);
-    }
+    if (rc < 0) return Failed(env, std::move(op), ErrnoError(env, -rc, "uv_poll_init").Value());
     state->poll_initialized = true;
     state->nonblocking = true;
   }
+  Napi::Value promise = PromiseFor(env, *op);
   op->Hold(env);
   state->queue[d].push_back(std::move(op));
   state->UpdateInterest();
+  return promise;
 }
 
 void ReleaseFd(Napi::Env env, int fd) {

@@ -82,29 +82,28 @@ inline double TokenArg(Napi::Value v) {
 }
 
 // Tries the operation now, unless earlier operations of its direction still wait on the fd (they
-// complete first, in call order); otherwise, or on EAGAIN, queues it until the fd is ready. Settles
-// op->deferred either way.
-void Submit(Napi::Env env, std::unique_ptr<Op> op);
+// complete first, in call order) or recent reads found nothing (FdState::TryNow). Returns the result
+// itself if it completed at once (no promise to create and settle: lib/promises.ts wraps it), and
+// otherwise a promise: rejected, or settled once the fd is ready and the retried syscall is done.
+Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op);
 
-// The promise-returning form of a binding: `make` validates the arguments and builds the operation,
-// which is then submitted. Invalid arguments reject the promise rather than throw, as in
-// node:fs/promises. info[token_index] is the cancellation token lib/promises.ts passes with a signal.
+// A promise already rejected with `reason`.
+Napi::Value Rejected(Napi::Env env, Napi::Value reason);
+
+// The awaitable form of a binding: `make` validates the arguments and builds the operation, which is
+// then submitted. Invalid arguments reject rather than throw, as in node:fs/promises.
+// info[token_index] is the cancellation token lib/promises.ts passes with a signal.
 template <typename Make>
 Napi::Value Start(const Napi::CallbackInfo& info, size_t token_index, Make make) {
-  Napi::Env env = info.Env();
-  napi_deferred deferred;
-  napi_value promise;
-  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &deferred, &promise), Napi::Value());
+  std::unique_ptr<Op> op;
   try {
-    std::unique_ptr<Op> op = make();
+    op = make();
     Napi::Value token = info[token_index];
     if (!IsMissing(token)) op->token = TokenArg(token);
-    op->deferred = deferred;
-    Submit(env, std::move(op));
   } catch (const Napi::Error& e) {
-    napi_reject_deferred(env, deferred, e.Value());
+    return Rejected(info.Env(), e.Value());
   }
-  return Napi::Value(env, promise);
+  return Submit(info.Env(), std::move(op));
 }
 
 }  // namespace sockfd
