@@ -1,10 +1,10 @@
-// npm run bench [-- --quick] [--runs N] [--only REGEX] [--no-strace]
+// npm run bench [-- --quick] [--runs N] [--only REGEX] [--no-strace] [--out DIR]
 //
 // Runs every workload through every contender (sockfd/promises, the sockfd sync layer, node:net or
 // node:dgram, C), client and server in separate processes on loopback. Each contender is a pair of
 // long-lived processes driven over stdin (bench/common.ts has the protocol); runs are interleaved
 // (A B C, B C A, ...) after one warm-up run each. Prints a table of medians and ratios, counts the
-// syscalls per round trip with strace -c, and writes bench/results/<mode>.json and .svg.
+// syscalls per round trip with strace -c, and writes bench/results/<mode>.json and .svg (or into --out).
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -298,12 +298,12 @@ async function main(): Promise<void> {
   const secs = (Date.now() - started) / 1000;
   console.log(`\n${fmt(secs, 1)} s`);
 
-  const out = join(root, 'bench/results');
+  const out = resolve(argValue('--out') ?? join(root, 'bench/results'));
   mkdirSync(out, { recursive: true });
   const report = { mode, runs, machine, seconds: secs, workloads: summaries, syscalls, targets };
   writeFileSync(join(out, `${mode}.json`), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(out, `${mode}.svg`), chart(report));
-  console.log(`wrote bench/results/${mode}.json and bench/results/${mode}.svg`);
+  console.log(`wrote ${join(out, `${mode}.json`)} and ${join(out, `${mode}.svg`)}`);
 }
 
 interface Target {

@@ -1,0 +1,53 @@
+// The benchmark's programs work and check what they measure: a short run of `npm run bench` through
+// every contender, and a contender that must refuse a corrupted echo.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+import { run } from './helpers.js';
+
+const root = join(import.meta.dirname, '..');
+
+describe('npm run bench', () => {
+  it('runs a workload of each kind through every contender and writes the JSON and the chart', { timeout: 120_000 }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sockfd-bench-test-'));
+    try {
+      const only = 'tcp-pp-64|tcp-conns-8|bulk-1m|accept|udp-flood|unix-pp-64|calls';
+      const { stdout } = await promisify(execFile)(process.execPath, ['dist/bench/run.js', '--quick', '--runs', '1', '--no-strace', '--only', only, '--out', out], { cwd: root });
+      const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8'));
+      expect(report.workloads.map((w: { id: string }) => w.id)).toEqual(only.split('|'));
+      for (const w of report.workloads) {
+        expect(stdout).toContain(w.title);
+        for (const r of Object.values(w.results) as { values: number[]; median: number }[]) {
+          expect(r.values).toHaveLength(1);
+          expect(r.median).toBeGreaterThan(0);
+        }
+      }
+      expect(Object.keys(report.workloads[0].results)).toEqual(['promises', 'sync', 'node', 'c', 'c-epoll']);
+      expect(report.machine.node).toBe(process.version);
+      const svg = readFileSync(join(out, 'quick.svg'), 'utf8');
+      expect(svg).toMatch(/^<svg /);
+      for (const label of ['sockfd/promises', 'sockfd sync', 'node:net', 'node:dgram', 'C blocking', 'C epoll']) expect(svg).toContain(label);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['promises', 'sync', 'node'])('the %s client refuses an echo with one byte changed', async (contender) => {
+    const server = createServer((sock) => sock.on('data', (d: Buffer) => sock.write(d.length > 10 ? Buffer.from(d).fill(0, 10, 11) : d)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const { done } = run(process.execPath, [join(root, `dist/bench/contender-${contender}.js`), 'client'], `pingpong family=inet port=${port} size=64 count=10\n`);
+      const { code, stdout } = await done;
+      expect(stdout).toBe('error echo differs\n');
+      expect(code).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+});
