@@ -139,6 +139,44 @@ export class EchoCheck {
   }
 }
 
+/**
+ * The client side of the pipelined workload, whatever does its I/O: `depth` messages in flight; each
+ * read may complete several echoes, and as many new messages go out in one write.
+ */
+export class Pipeline {
+  readonly #check: EchoCheck;
+  readonly #batch: Buffer;
+  #sent = 0;
+
+  constructor(
+    readonly size: number,
+    readonly count: number,
+    readonly depth: number,
+  ) {
+    this.#check = new EchoCheck(size);
+    this.#batch = Buffer.concat(Array.from({ length: depth }, () => message(size)));
+  }
+
+  /** The first messages to write. */
+  start(): Buffer {
+    return this.#next(Math.min(this.depth, this.count));
+  }
+
+  /** Takes what a read returned; gives the messages to write next (maybe none). */
+  add(chunk: Uint8Array): Buffer {
+    return this.#next(Math.min(this.#check.add(chunk), this.count - this.#sent));
+  }
+
+  get done(): boolean {
+    return this.#check.seq === this.count;
+  }
+
+  #next(n: number): Buffer {
+    for (let i = 0; i < n; i++) this.#batch.writeUInt32LE(this.#sent++ >>> 0, i * this.size);
+    return this.#batch.subarray(0, n * this.size);
+  }
+}
+
 /** Counts a UDP flood's datagrams: each checked, in order; the time from the first to the last. */
 export class FloodCheck {
   readonly #expected: Buffer;

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { unlinkSync } from 'node:fs';
 import {
-  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, ready, result, serveCommands, setSeq, StreamCheck, unknown,
+  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, ready, result, serveCommands, setSeq, StreamCheck, unknown,
 } from './common.js';
 
 function where(cmd: Command): { port: number; host: string } | { path: string } {
@@ -115,43 +115,57 @@ const servers: Record<string, (cmd: Command) => Promise<void>> = {
 
 // ---- clients ----
 
-/** Sends the messages `first`, `first + 1`, ... through `send` as replies complete, `count` in all. */
-function echoLoop(size: number, count: number, depth: number, send: (msg: Buffer) => void, onReply?: () => void) {
+/** One message in flight: sends message 0, then the next each time an echo completes, `count` in all. */
+function echoLoop(size: number, count: number, send: (msg: Buffer) => void, onReply?: () => void) {
   const check = new EchoCheck(size);
   const out = message(size);
   let sent = 0;
-  for (; sent < depth && sent < count; sent++) send(Buffer.from(setSeq(out, sent)));
+  const next = () => send(Buffer.from(setSeq(out, sent++))); // a copy: write() keeps the buffer
+  next();
   return {
     check,
     add(chunk: Buffer): boolean {
-      for (let n = check.add(chunk); n > 0; n--) {
-        onReply?.();
-        if (sent < count) send(Buffer.from(setSeq(out, sent++)));
-      }
+      if (check.add(chunk) === 0) return false;
+      onReply?.();
+      if (sent < count) next();
       return check.seq === count;
     },
   };
 }
 
-async function tcpEcho(cmd: Command, depth: number, latencies?: Float64Array): Promise<void> {
+async function pingPong(cmd: Command, latencies: Float64Array): Promise<void> {
   const size = cmd.num('size'), count = cmd.num('count');
   const sock = await connectTo(cmd);
   let t0 = 0;
   const start = now();
-  const finished = new Promise<void>((resolve) => {
-    const loop = echoLoop(size, count, depth, (msg) => ((t0 = now()), sock.write(msg)), latencies && (() => (latencies[loop.check.seq - 1] = now() - t0)));
+  await new Promise<void>((resolve) => {
+    const loop = echoLoop(size, count, (msg) => ((t0 = now()), sock.write(msg)), () => (latencies[loop.check.seq - 1] = now() - t0));
     sock.on('data', (chunk: Buffer) => loop.add(chunk) && resolve());
   });
-  await finished;
   const secs = now() - start;
   sock.destroy();
   result(secs, latencies);
 }
 
 const clients: Record<string, (cmd: Command) => Promise<void>> = {
-  pingpong: (cmd) => tcpEcho(cmd, 1, new Float64Array(cmd.num('count'))),
+  pingpong: (cmd) => pingPong(cmd, new Float64Array(cmd.num('count'))),
 
-  pipeline: (cmd) => tcpEcho(cmd, cmd.num('depth')),
+  pipeline: async (cmd) => {
+    const sock = await connectTo(cmd);
+    const pipe = new Pipeline(cmd.num('size'), cmd.num('count'), cmd.num('depth'));
+    const start = now();
+    await new Promise<void>((resolve) => {
+      sock.write(Buffer.from(pipe.start()));
+      sock.on('data', (chunk: Buffer) => {
+        const next = pipe.add(chunk);
+        if (next.length > 0) sock.write(Buffer.from(next)); // a copy: write() keeps the buffer
+        if (pipe.done) resolve();
+      });
+    });
+    const secs = now() - start;
+    sock.destroy();
+    result(secs);
+  },
 
   conns: async (cmd) => {
     const size = cmd.num('size'), conns = cmd.num('conns'), per = cmd.num('count') / conns;
@@ -161,7 +175,7 @@ const clients: Record<string, (cmd: Command) => Promise<void>> = {
       socks.map(
         (sock) =>
           new Promise<void>((resolve) => {
-            const loop = echoLoop(size, per, 1, (msg) => sock.write(msg));
+            const loop = echoLoop(size, per, (msg) => sock.write(msg));
             sock.on('data', (chunk: Buffer) => loop.add(chunk) && resolve());
           }),
       ),
@@ -212,7 +226,7 @@ const clients: Record<string, (cmd: Command) => Promise<void>> = {
     let t0 = 0;
     const start = now();
     await new Promise<void>((resolve) => {
-      const loop = echoLoop(size, count, 1, (msg) => ((t0 = now()), sock.send(msg)), () => (latencies[loop.check.seq - 1] = now() - t0));
+      const loop = echoLoop(size, count, (msg) => ((t0 = now()), sock.send(msg)), () => (latencies[loop.check.seq - 1] = now() - t0));
       sock.on('message', (msg) => loop.add(msg) && resolve());
     });
     const secs = now() - start;

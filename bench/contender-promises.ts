@@ -5,7 +5,7 @@
 import { close, SOCK_DGRAM, SOCK_STREAM } from 'sockfd';
 import { accept, connect, recv, recvfrom, send, sendAll, sendto } from 'sockfd/promises';
 import {
-  type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, RECV_BUF, result, serveCommands, setSeq, StreamCheck, unknown,
+  type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, serveCommands, setSeq, StreamCheck, unknown,
 } from './common.js';
 import { clientSocket, closeListener, listener, noDelay } from './sockfd-setup.js';
 
@@ -144,16 +144,16 @@ async function pingPong(cmd: Command, type: number): Promise<void> {
 }
 
 async function pipeline(cmd: Command): Promise<void> {
-  const size = cmd.num('size'), count = cmd.num('count'), depth = cmd.num('depth');
   const fd = await connectTo(cmd, SOCK_STREAM);
-  const out = message(size), expected = message(size), reply = Buffer.alloc(size);
+  const pipe = new Pipeline(cmd.num('size'), cmd.num('count'), cmd.num('depth'));
+  const buf = new Uint8Array(RECV_BUF);
   const start = now();
-  let sent = 0;
-  for (; sent < depth && sent < count; sent++) await sendAll(fd, setSeq(out, sent));
-  for (let got = 0; got < count; got++) {
-    if (!(await recvExact(fd, reply))) fail('EOF');
-    if (!setSeq(expected, got).equals(reply)) fail('echo differs');
-    if (sent < count) await sendAll(fd, setSeq(out, sent++));
+  await sendAll(fd, pipe.start());
+  while (!pipe.done) {
+    const n = await recv(fd, buf);
+    if (n === 0) fail('EOF');
+    const next = pipe.add(buf.subarray(0, n));
+    if (next.length > 0) await sendAll(fd, next);
   }
   const secs = now() - start;
   close(fd);

@@ -7,7 +7,7 @@ import {
   socket, SOL_SOCKET,
 } from 'sockfd';
 import {
-  type Command, fail, FloodCheck, message, now, pattern, PERIOD, RECV_BUF, result, done, serveCommandsSync, setSeq, StreamCheck, unknown,
+  type Command, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, done, serveCommandsSync, setSeq, StreamCheck, unknown,
 } from './common.js';
 import { closeListener, connectSync, listener, noDelay } from './sockfd-setup.js';
 
@@ -139,16 +139,16 @@ function pingPong(cmd: Command, type: number): void {
 }
 
 function pipeline(cmd: Command): void {
-  const size = cmd.num('size'), count = cmd.num('count'), depth = cmd.num('depth');
   const fd = connectSync(cmd, SOCK_STREAM);
-  const msg = message(size), reply = Buffer.alloc(size);
+  const pipe = new Pipeline(cmd.num('size'), cmd.num('count'), cmd.num('depth'));
+  const buf = new Uint8Array(RECV_BUF);
   const start = now();
-  let sent = 0;
-  for (; sent < depth && sent < count; sent++) sendAll(fd, setSeq(msg, sent));
-  for (let got = 0; got < count; got++) {
-    if (!recvExact(fd, reply)) fail('EOF');
-    if (!setSeq(msg, got).equals(reply)) fail('echo differs');
-    if (sent < count) sendAll(fd, setSeq(msg, sent++));
+  sendAll(fd, pipe.start());
+  while (!pipe.done) {
+    const n = recv(fd, buf);
+    if (n === 0) fail('EOF');
+    const next = pipe.add(buf.subarray(0, n));
+    if (next.length > 0) sendAll(fd, next);
   }
   const secs = now() - start;
   close(fd);

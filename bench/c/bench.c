@@ -396,25 +396,39 @@ static void ping_pong(int type) {
   free(lat);
 }
 
-// `depth` messages in flight on one connection.
+// `depth` messages in flight on one connection: each read may complete several echoes, and as many
+// new messages go out in one send (bench/common.ts's Pipeline, in C).
 static void pipeline(void) {
   long size = num("size", 64), count = num("count", 1000), depth = num("depth", 16);
   int fd = connect_to(SOCK_STREAM);
-  unsigned char *msg = pattern(size), *reply = malloc(size);
+  unsigned char *expected = pattern(size), *batch = malloc(depth * size), *buf = malloc(RECV_BUF);
+  for (long i = 0; i < depth; i++) memcpy(batch + i * size, expected, size);
+  long sent = 0, seq = 0, got = 0;
   double start = now();
-  long sent = 0;
-  for (; sent < depth && sent < count; sent++) set_seq(msg, sent), send_all(fd, msg, size);
-  for (long got = 0; got < count; got++) {
-    if (!recv_exact(fd, reply, size)) fail("EOF");
-    set_seq(msg, got);
-    if (memcmp(msg, reply, size) != 0) fail("echo differs");
-    if (sent < count) set_seq(msg, sent++), send_all(fd, msg, size);
+  long n = depth < count ? depth : count;
+  for (long i = 0; i < n; i++) set_seq(batch + i * size, sent++);
+  send_all(fd, batch, n * size);
+  set_seq(expected, 0);
+  while (seq < count) {
+    ssize_t r = recv_some(fd, buf, RECV_BUF);
+    if (r == 0) fail("EOF");
+    long completed = 0;
+    for (ssize_t off = 0; off < r;) {
+      long take = size - got < r - off ? size - got : r - off;
+      if (memcmp(buf + off, expected + got, take) != 0) fail("echo differs");
+      off += take;
+      if ((got += take) == size) got = 0, completed++, set_seq(expected, ++seq);
+    }
+    n = completed < count - sent ? completed : count - sent;
+    for (long i = 0; i < n; i++) set_seq(batch + i * size, sent++);
+    if (n > 0) send_all(fd, batch, n * size);
   }
   double secs = now() - start;
   close(fd);
   result(secs, NULL, 0);
-  free(msg);
-  free(reply);
+  free(expected);
+  free(batch);
+  free(buf);
 }
 
 // `conns` connections, one message in flight on each: `count` round trips in all.
