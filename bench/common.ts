@@ -243,3 +243,11 @@ export function serveCommandsSync(handle: (cmd: Command) => void): void {
 export function unknown(cmd: Command): never {
   fail(`unknown command ${cmd.op}`);
 }
+
+type Handler<T> = (cmd: Command) => T;
+
+/** Each command's handler for this process's role (argv[2]: `server` or `client`). */
+export function dispatch<T>(servers: Record<string, Handler<T>>, clients: Record<string, Handler<T>>): Handler<T> {
+  const table = process.argv[2] === 'server' ? servers : clients;
+  return (cmd) => (table[cmd.op] ?? unknown)(cmd);
+}

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { unlinkSync } from 'node:fs';
 import {
-  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, ready, result, serveCommands, setSeq, StreamCheck, unknown,
+  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, ready, result, dispatch, serveCommands, setSeq, StreamCheck,
 } from './common.js';
 
 function where(cmd: Command): { port: number; host: string } | { path: string } {
@@ -235,5 +235,4 @@ const clients: Record<string, (cmd: Command) => Promise<void>> = {
   },
 };
 
-const role = process.argv[2];
-await serveCommands((cmd) => (role === 'server' ? servers : clients)[cmd.op]?.(cmd) ?? unknown(cmd));
+await serveCommands(dispatch(servers, clients));

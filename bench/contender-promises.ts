@@ -5,7 +5,7 @@
 import { close, SOCK_DGRAM, SOCK_STREAM } from 'sockfd';
 import { accept, connect, recv, recvfrom, send, sendAll, sendto } from 'sockfd/promises';
 import {
-  type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, serveCommands, setSeq, StreamCheck, unknown,
+  type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, dispatch, serveCommands, setSeq, StreamCheck,
 } from './common.js';
 import { clientSocket, closeListener, listener, noDelay } from './sockfd-setup.js';
 
@@ -206,21 +206,16 @@ async function connectRate(cmd: Command): Promise<void> {
   result(now() - start);
 }
 
-const role = process.argv[2];
-await serveCommands((cmd) => {
-  if (role === 'server') {
-    if (cmd.op === 'echo') return echo(cmd);
-    if (cmd.op === 'sink') return sink(cmd);
-    if (cmd.op === 'accept') return acceptLoop(cmd);
-    if (cmd.op === 'udp-echo') return udpEcho(cmd);
-    if (cmd.op === 'udp-sink') return udpSink(cmd);
-  } else {
-    if (cmd.op === 'pingpong') return pingPong(cmd, SOCK_STREAM);
-    if (cmd.op === 'udp-pingpong') return pingPong(cmd, SOCK_DGRAM);
-    if (cmd.op === 'pipeline') return pipeline(cmd);
-    if (cmd.op === 'conns') return conns(cmd);
-    if (cmd.op === 'bulk') return bulk(cmd);
-    if (cmd.op === 'connect') return connectRate(cmd);
-  }
-  unknown(cmd);
-});
+await serveCommands(
+  dispatch(
+    { echo, sink, accept: acceptLoop, 'udp-echo': udpEcho, 'udp-sink': udpSink },
+    {
+      pingpong: (cmd) => pingPong(cmd, SOCK_STREAM),
+      'udp-pingpong': (cmd) => pingPong(cmd, SOCK_DGRAM),
+      pipeline,
+      conns,
+      bulk,
+      connect: connectRate,
+    },
+  ),
+);

@@ -7,7 +7,7 @@ import {
   socket, SOL_SOCKET,
 } from 'sockfd';
 import {
-  type Command, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, done, serveCommandsSync, setSeq, StreamCheck, unknown,
+  type Command, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, done, dispatch, serveCommandsSync, setSeq, StreamCheck,
 } from './common.js';
 import { closeListener, connectSync, listener, noDelay } from './sockfd-setup.js';
 
@@ -210,22 +210,17 @@ function calls(cmd: Command): void {
   result(secs);
 }
 
-const role = process.argv[2];
-serveCommandsSync((cmd) => {
-  if (role === 'server') {
-    if (cmd.op === 'echo') return echo(cmd);
-    if (cmd.op === 'sink') return sink(cmd);
-    if (cmd.op === 'accept') return acceptLoop(cmd);
-    if (cmd.op === 'udp-echo') return udpEcho(cmd);
-    if (cmd.op === 'udp-sink') return udpSink(cmd);
-  } else {
-    if (cmd.op === 'pingpong') return pingPong(cmd, SOCK_STREAM);
-    if (cmd.op === 'udp-pingpong') return pingPong(cmd, SOCK_DGRAM);
-    if (cmd.op === 'pipeline') return pipeline(cmd);
-    if (cmd.op === 'conns') return conns(cmd);
-    if (cmd.op === 'bulk') return bulk(cmd);
-    if (cmd.op === 'connect') return connectRate(cmd);
-    if (cmd.op === 'calls') return calls(cmd);
-  }
-  unknown(cmd);
-});
+serveCommandsSync(
+  dispatch(
+    { echo, sink, accept: acceptLoop, 'udp-echo': udpEcho, 'udp-sink': udpSink },
+    {
+      pingpong: (cmd) => pingPong(cmd, SOCK_STREAM),
+      'udp-pingpong': (cmd) => pingPong(cmd, SOCK_DGRAM),
+      pipeline,
+      conns,
+      bulk,
+      connect: connectRate,
+      calls,
+    },
+  ),
+);
