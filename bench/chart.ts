@@ -1,6 +1,6 @@
 // The benchmark chart: one horizontal bar per contender and workload, drawn as plain SVG (no browser,
 // no dependency), with the machine it ran on written beside it.
-import type { ContenderId, Summary } from './workloads.js';
+import { type ContenderId, fmtIn, ratio, type Summary } from './workloads.js';
 
 interface Report {
   mode: string;
@@ -18,11 +18,6 @@ const COLORS: Record<ContenderId, string> = {
 };
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-function number(x: number, unit: string): string {
-  const digits = unit === 'MiB/s' || unit === 'ns/call' ? 1 : 0;
-  return `${x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
-}
 
 export function chart(report: Report): string {
   const width = 900, labelX = 16, barX = 170, barMax = 480, row = 20, bar = 14;
@@ -47,8 +42,8 @@ export function chart(report: Report): string {
       const [lo, hi] = [barX + r.min * scale, barX + r.max * scale];
       out.push(`<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${yy + bar / 2}" y2="${yy + bar / 2}" stroke="#000" stroke-width="1"/>`);
       const node = w.results.node;
-      const vsNode = (c === 'promises' || c === 'sync') && node ? `  ${(w.lowerIsBetter ? node.median / r.median : r.median / node.median).toFixed(2)}x ${node.label}` : '';
-      text(Math.max(barX + r.median * scale, hi) + 6, yy + bar - 3, number(r.median, w.unit) + vsNode);
+      const vsNode = (c === 'promises' || c === 'sync') && node ? `  ${ratio(w, c, 'node')!.toFixed(2)}x ${node.label}` : '';
+      text(Math.max(barX + r.median * scale, hi) + 6, yy + bar - 3, `${fmtIn(w.unit, r.median)} ${w.unit}${vsNode}`);
       y += row;
     }
   }

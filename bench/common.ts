@@ -10,7 +10,7 @@
 //   family=inet (127.0.0.1, port=N) or family=unix (path=P) says where to listen or connect.
 //   Any failure (a byte that differs, an error) answers `error <message>` and exits with status 1.
 import { createInterface } from 'node:readline';
-import { readSync } from 'node:fs';
+import { readSync, unlinkSync } from 'node:fs';
 
 export const PERIOD = 251; // byte i of every stream is i % 251: a misplaced chunk cannot match
 export const END_SEQ = 0xffffffff; // a UDP flood's end marker
@@ -44,6 +44,18 @@ export class Command {
   get unix(): boolean {
     return this.#params.get('family') === 'unix';
   }
+
+  /** TCP_NODELAY on every TCP connection of every contender (small messages go out at once), but for bulk. */
+  get noDelay(): boolean {
+    return !this.unix && this.num('nodelay', 1) === 1;
+  }
+}
+
+/** Removes a stale AF_UNIX socket path before bind, and the path after use. */
+export function unlinkIfThere(path: string | undefined): void {
+  try {
+    if (path) unlinkSync(path);
+  } catch {}
 }
 
 export function fail(message: string): never {
@@ -181,6 +193,7 @@ export class Pipeline {
 export class FloodCheck {
   readonly #expected: Buffer;
   received = 0;
+  #heard = false;
   #last = -1;
   #first = 0;
   #lastAt = 0;
@@ -192,6 +205,7 @@ export class FloodCheck {
   /** False for the end marker. */
   add(datagram: Uint8Array): boolean {
     const seq = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.length).readUInt32LE(0);
+    this.#heard = true;
     if (seq === END_SEQ) return false;
     if (datagram.length !== this.size || Buffer.compare(datagram.subarray(4), this.#expected.subarray(4)) !== 0) fail('datagram differs');
     if (seq <= this.#last) fail('datagram out of order');
@@ -199,6 +213,13 @@ export class FloodCheck {
     this.#lastAt = now();
     if (this.received++ === 0) this.#first = this.#lastAt;
     return true;
+  }
+
+  /** The end if every end marker was lost: calls `stop` after 1 s without a datagram. Returns the cancel. */
+  stopAfterSilence(stop: () => void): () => void {
+    this.#heard = true;
+    const timer = setInterval(() => (this.#heard ? (this.#heard = false) : stop()), 1000);
+    return () => clearInterval(timer);
   }
 
   get summary(): string {

@@ -5,9 +5,8 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { unlinkSync } from 'node:fs';
 import {
-  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, ready, result, dispatch, serveCommands, setSeq, StreamCheck,
+  type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, ready, result, dispatch, serveCommands, setSeq, StreamCheck, unlinkIfThere,
 } from './common.js';
 
 function where(cmd: Command): { port: number; host: string } | { path: string } {
@@ -16,10 +15,10 @@ function where(cmd: Command): { port: number; host: string } | { path: string } 
 
 /** Listens, prints `ready`, and resolves when `connections` connections have closed. */
 async function serve(cmd: Command, connections: number, onConnection: (sock: Socket) => void): Promise<void> {
-  if (cmd.unix) unlinkSync2(cmd.str('path')!);
+  if (cmd.unix) unlinkIfThere(cmd.str('path'));
   let open = connections;
   const finished = new Promise<void>((resolve) => {
-    const server: Server = createServer({ noDelay: cmd.num('nodelay', 1) === 1 }, (sock) => {
+    const server: Server = createServer({ noDelay: cmd.noDelay }, (sock) => {
       sock.on('error', (e) => fail(e.message));
       sock.on('close', () => {
         if (--open === 0) server.close(() => resolve());
@@ -35,14 +34,8 @@ async function serve(cmd: Command, connections: number, onConnection: (sock: Soc
   done();
 }
 
-function unlinkSync2(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {}
-}
-
 async function connectTo(cmd: Command): Promise<Socket> {
-  const sock = connect({ ...where(cmd), noDelay: cmd.num('nodelay', 1) === 1 });
+  const sock = connect({ ...where(cmd), noDelay: cmd.noDelay });
   sock.on('error', (e) => fail(e.message));
   await once(sock, 'connect');
   return sock;
@@ -101,14 +94,10 @@ const servers: Record<string, (cmd: Command) => Promise<void>> = {
   'udp-sink': async (cmd) => {
     const sock = await bindUdp(cmd);
     const check = new FloodCheck(cmd.num('size'));
-    let heard = true;
-    const idle = setInterval(() => (heard ? (heard = false) : sock.close()), 1000);
-    sock.on('message', (msg) => {
-      heard = true;
-      if (!check.add(msg)) sock.close();
-    });
+    const cancel = check.stopAfterSilence(() => sock.close());
+    sock.on('message', (msg) => check.add(msg) || sock.close());
     await once(sock, 'close');
-    clearInterval(idle);
+    cancel();
     done(check.summary);
   },
 };

@@ -103,20 +103,14 @@ async function udpSink(cmd: Command): Promise<void> {
   const fd = listener(cmd, SOCK_DGRAM);
   const buf = new Uint8Array(65536);
   const check = new FloodCheck(cmd.num('size'));
-  // The end if every end marker was lost: 1 s without a datagram.
-  let heard = true;
-  const idle = setInterval(() => (heard ? (heard = false) : close(fd)), 1000);
+  const cancel = check.stopAfterSilence(() => close(fd)); // the waiting recv then rejects: ECANCELED
   try {
-    for (;;) {
-      const n = await recv(fd, buf);
-      heard = true;
-      if (!check.add(buf.subarray(0, n))) break;
-    }
+    while (check.add(buf.subarray(0, await recv(fd, buf))));
     close(fd);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ECANCELED') throw e;
   }
-  clearInterval(idle);
+  cancel();
   done(check.summary);
 }
 

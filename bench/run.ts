@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.js';
-import { type ContenderId, type Summary, type Workload, workloads } from './workloads.js';
+import { type ContenderId, fmt, fmtIn, ratio, type Summary, type Workload, workloads } from './workloads.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -205,19 +205,8 @@ async function syscallsPerRoundTrip(w: Workload, c: ContenderId, n: number): Pro
 
 // ---- report ----
 
-const fmt = (x: number | undefined, digits = 0) =>
-  x === undefined ? '' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** How many times better `a` is than `b` (>1: a is faster), whichever way the unit points. */
-export const ratio = (s: Summary, a: ContenderId, b: ContenderId): number | undefined => {
-  const x = s.results[a]?.median, y = s.results[b]?.median;
-  if (x === undefined || y === undefined) return undefined;
-  return s.lowerIsBetter ? y / x : x / y;
-};
-
 function table(s: Summary): string {
   const rows: string[] = [];
-  const digits = s.unit === 'MiB/s' || s.unit === 'ns/call' ? 1 : 0;
   for (const [c, r] of Object.entries(s.results)) {
     const sockfd = c === 'promises' || c === 'sync';
     const vs = (b: ContenderId) => (sockfd && s.results[b] ? `${fmt(ratio(s, c as ContenderId, b), 2)}x` : '');
@@ -225,8 +214,8 @@ function table(s: Summary): string {
       [
         s.title.padEnd(26),
         r.label.padEnd(16),
-        `${fmt(r.median, digits)} ${s.unit}`.padStart(18),
-        `${fmt(r.min, digits)}-${fmt(r.max, digits)}`.padStart(22),
+        `${fmtIn(s.unit, r.median)} ${s.unit}`.padStart(18),
+        `${fmtIn(s.unit, r.min)}-${fmtIn(s.unit, r.max)}`.padStart(22),
         (r.p50 === undefined ? '' : `${fmt(r.p50, 1)}/${fmt(r.p99, 1)} us`).padStart(16),
         (r.loss === undefined ? '' : `${fmt(r.loss * 100, 1)}% lost`).padStart(10),
         vs('node').padStart(7),

@@ -4,8 +4,7 @@ import {
   AF_INET, AF_UNIX, bind, close, connect, getsockname, IPPROTO_TCP, listen, setsockopt, SO_RCVBUF, SO_REUSEADDR, socket, SOCK_STREAM,
   SOL_SOCKET, TCP_NODELAY, type AddressInput,
 } from 'sockfd';
-import { unlinkSync } from 'node:fs';
-import { type Command, ready } from './common.js';
+import { type Command, ready, unlinkIfThere } from './common.js';
 
 function address(cmd: Command): AddressInput {
   const path = cmd.str('path');
@@ -31,12 +30,6 @@ export function closeListener(cmd: Command, fd: number): void {
   if (cmd.unix) unlinkIfThere(cmd.str('path'));
 }
 
-function unlinkIfThere(path: string | undefined): void {
-  try {
-    if (path) unlinkSync(path);
-  } catch {}
-}
-
 /** socket, then connect (a blocking one for the sync layer; `connectAsync` for promises). */
 export function clientSocket(cmd: Command, type: number): { fd: number; addr: AddressInput } {
   return { fd: socket(cmd.unix ? AF_UNIX : AF_INET, type), addr: address(cmd) };
@@ -49,7 +42,7 @@ export function connectSync(cmd: Command, type: number): number {
   return fd;
 }
 
-/** TCP_NODELAY on every TCP connection of every contender (small messages go out at once), but for bulk. */
+/** TCP_NODELAY where the command wants it (Command.noDelay). */
 export function noDelay(fd: number, cmd: Command): void {
-  if (!cmd.unix && cmd.num('nodelay', 1)) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+  if (cmd.noDelay) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
 }

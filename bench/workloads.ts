@@ -40,6 +40,20 @@ export interface Summary {
   >;
 }
 
+/** How many times better contender `a` is than `b` (> 1: a is faster), whichever way the unit points. */
+export function ratio(s: Summary, a: ContenderId, b: ContenderId): number | undefined {
+  const x = s.results[a]?.median, y = s.results[b]?.median;
+  if (x === undefined || y === undefined) return undefined;
+  return s.lowerIsBetter ? y / x : x / y;
+}
+
+export function fmt(x: number | undefined, digits = 0): string {
+  return x === undefined ? '' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** A figure in its unit: one decimal where values are small (MiB/s, ns/call). */
+export const fmtIn = (unit: string, x: number | undefined): string => fmt(x, unit === 'MiB/s' || unit === 'ns/call' ? 1 : 0);
+
 const ALL: ContenderId[] = ['promises', 'sync', 'node', 'c'];
 const tcpLabel = (c: ContenderId) => CONTENDERS[c];
 const udpLabel = (c: ContenderId) => (c === 'node' ? 'node:dgram' : CONTENDERS[c]);
