@@ -39,7 +39,12 @@ export interface Timeval {
   sec: number;
   usec: number;
 }
-/** SO_PEERCRED's struct ucred. */
+/** recvmmsg()'s struct timespec. */
+export interface Timespec {
+  sec: number;
+  nsec?: number;
+}
+/** SO_PEERCRED's (and SCM_CREDENTIALS') struct ucred. */
 export interface Ucred {
   pid: number;
   uid: number;
@@ -62,6 +67,62 @@ export interface Addrinfo {
   protocol: number;
   addr: Address;
   canonname?: string;
+}
+
+/** IP_PKTINFO's struct in_pktinfo (spec_dst IPv4 only) and IPV6_PKTINFO's struct in6_pktinfo. */
+export interface Pktinfo {
+  ifindex: number;
+  addr: string;
+  spec_dst?: string;
+}
+
+/**
+ * A control message (cmsg(3)): `{ level, type }` and its payload, either raw `data` (any level and
+ * type) or, for the types sockfd lays out itself, `fds` (SOL_SOCKET/SCM_RIGHTS), `cred`
+ * (SOL_SOCKET/SCM_CREDENTIALS) or `pktinfo` (IPPROTO_IP/IP_PKTINFO, IPPROTO_IPV6/IPV6_PKTINFO).
+ */
+export interface Cmsg {
+  level: number;
+  type: number;
+  data?: ArrayBufferView;
+  fds?: number[];
+  cred?: Ucred;
+  pktinfo?: Pktinfo;
+}
+
+/**
+ * A received control message: always its raw `data`, and the payload decoded for the types sockfd
+ * knows: `fds` (SCM_RIGHTS), `cred` (SCM_CREDENTIALS), `pktinfo`, `timestamp` (SO_TIMESTAMP: sec and
+ * usec; SO_TIMESTAMPNS: sec and nsec).
+ */
+export interface ReceivedCmsg extends Cmsg {
+  data: Uint8Array;
+  timestamp?: { sec: number; usec?: number; nsec?: number };
+}
+
+/** struct msghdr to send: the buffers gathered in order, an optional address and control messages. */
+export interface MsgOut {
+  iov: Data | Data[];
+  addr?: AddressInput | null;
+  /** Control messages, or the raw msg_control bytes laid out by hand. */
+  control?: Cmsg[] | ArrayBufferView;
+}
+
+/** struct msghdr to receive into: the buffers filled in order, and the room for control messages. */
+export interface MsgIn {
+  iov: ArrayBufferView | ArrayBufferView[];
+  /** msg_controllen: bytes for control messages (use CMSG_SPACE); 0 by default. */
+  controlLength?: number;
+}
+
+/** What recvmsg() received. */
+export interface ReceivedMsg {
+  bytes: number;
+  /** The sender's address (null where the socket reports none: a connected stream). */
+  addr: Address | null;
+  /** msg_flags: MSG_TRUNC, MSG_CTRUNC, MSG_EOR, MSG_OOB, MSG_ERRQUEUE. */
+  flags: number;
+  control: ReceivedCmsg[];
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -94,6 +155,13 @@ export interface Native {
   readv(fd: number, bufs: ArrayBufferView[]): number;
   writev(fd: number, bufs: Data[]): number;
 
+  sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number): number;
+  recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number): ReceivedMsg;
+  sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?: number): number;
+  recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, timeout?: Timespec | null): ReceivedMsg[];
+  CMSG_SPACE(length: number): number;
+  CMSG_LEN(length: number): number;
+
   setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void;
   getsockopt(fd: number, level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array;
 
@@ -118,6 +186,10 @@ export interface Native {
   sendAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Awaitable<number>;
   sendtoAsync(fd: number, data: Data, len?: number, flags?: number, addr?: AddressInput | null, token?: number): Awaitable<number>;
   sendAllAsync(fd: number, data: Data, len?: number, flags?: number, token?: number): Awaitable<number>;
+  sendmsgAsync(fd: number, msg: MsgOut | Data | Data[], flags?: number, token?: number): Awaitable<number>;
+  recvmsgAsync(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, token?: number): Awaitable<ReceivedMsg>;
+  sendmmsgAsync(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?: number, token?: number): Awaitable<number>;
+  recvmmsgAsync(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, token?: number): Awaitable<ReceivedMsg[]>;
   getaddrinfoAsync(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Promise<Addrinfo[]>;
   getnameinfoAsync(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }>;
   /** Rejects the waiting operation started with `token` with `reason`; false if none waits. */

@@ -9,12 +9,14 @@
  * @module
  */
 import type { Address, AddressInput } from './address.js';
-import { type Addrinfo, type AddrinfoHints, type Data, type Linger, native, type SockoptValue, type Timeval, type Ucred } from './binding.js';
+import { type Addrinfo, type AddrinfoHints, type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timespec, type Timeval, type Ucred } from './binding.js';
+import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
 
 export * from './constants.js';
 export { in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
 export type { Address, AddressInput, Inet6Address, InetAddress, RawAddress, UnixAddress, UnspecAddress } from './address.js';
-export type { Addrinfo, AddrinfoHints, Data, Linger, SockoptValue, Timeval, Ucred } from './binding.js';
+export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinfo, ReceivedCmsg, ReceivedMsg, SockoptValue, Timespec, Timeval, Ucred } from './binding.js';
+export type { ReceivedFds } from './msg.js';
 export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';
 
@@ -268,6 +270,104 @@ export function readv(fd: number, bufs: ArrayBufferView[]): number {
  */
 export function writev(fd: number, bufs: Data[]): number {
   return n.writev(fd, bufs);
+}
+
+// ---- sendmsg, recvmsg, sendmmsg, recvmmsg, control messages ---------------------------------------
+
+/**
+ * Sends a message: sendmsg(2), https://man7.org/linux/man-pages/man2/sendmsg.2.html
+ *
+ * `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);` `msg` is `{ iov, addr?, control? }`
+ * (or just its iov: a buffer, a string, or an array of them, gathered in order). `control` is an array of
+ * control messages, laid out with CMSG_SPACE as cmsg(3) says, e.g. `{ level: SOL_SOCKET, type:
+ * SCM_RIGHTS, fds: [fd] }`, or raw msg_control bytes.
+ *
+ * @returns the number of bytes sent.
+ * @throws EAGAIN, EBADF, ECONNRESET, EDESTADDRREQ, EINVAL (a bad control message), EISCONN, EMSGSIZE,
+ *   ENOBUFS, ENOTCONN, ENOTSOCK, EOPNOTSUPP, EPIPE, ETOOMANYREFS (fds passed too deep).
+ */
+export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags = 0): number {
+  return n.sendmsg(fd, msg, flags);
+}
+
+/**
+ * Receives a message: recvmsg(2), https://man7.org/linux/man-pages/man2/recvmsg.2.html
+ *
+ * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);` `msg` is `{ iov, controlLength? }` (or
+ * just its iov: a buffer or an array of buffers, filled in order). MSG_CMSG_CLOEXEC is always added, so
+ * fds received with SCM_RIGHTS are close-on-exec. **Received fds are yours to close**: sockfd hands them
+ * over and never closes them (fds that did not fit in `controlLength` were closed by the kernel, and
+ * `flags` has MSG_CTRUNC).
+ *
+ * @returns `{ bytes, addr, flags, control }`: flags is msg_flags (MSG_TRUNC, MSG_CTRUNC, MSG_EOR);
+ *   control the received control messages, decoded where sockfd knows the type.
+ * @throws EAGAIN, EBADF, ECONNREFUSED, EINTR, EINVAL, ENOTCONN, ENOTSOCK.
+ */
+export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags = 0): ReceivedMsg {
+  return n.recvmsg(fd, msg, flags);
+}
+
+/**
+ * Sends several messages in one call: sendmmsg(2) (Linux), https://man7.org/linux/man-pages/man2/sendmmsg.2.html
+ *
+ * `int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);` Each element of
+ * `msgvec` is what {@link sendmsg} takes. At most 1024 (UIO_MAXIOV) messages are sent, as the kernel
+ * caps vlen there.
+ *
+ * @returns how many messages were sent (fewer than asked if the socket's buffer filled up).
+ * @throws as {@link sendmsg}, if the first message could not be sent.
+ */
+export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags = 0): number {
+  return n.sendmmsg(fd, msgvec, flags);
+}
+
+/**
+ * Receives several messages in one call: recvmmsg(2) (Linux), https://man7.org/linux/man-pages/man2/recvmmsg.2.html
+ *
+ * `int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout);`
+ * Each element of `msgvec` is what {@link recvmsg} takes: the caller's buffers, filled in place. At most
+ * 1024 (UIO_MAXIOV). Blocks until `vlen` messages came unless flags has MSG_DONTWAIT or MSG_WAITFORONE
+ * (the timeout is checked only after each datagram, as the man page warns).
+ *
+ * @returns one {@link recvmsg} result per message received.
+ * @throws as {@link recvmsg}, if no message could be received.
+ */
+export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags = 0, timeout?: Timespec | null): ReceivedMsg[] {
+  return n.recvmmsg(fd, msgvec, flags, timeout);
+}
+
+/** CMSG_SPACE(3): the bytes a control message with `length` bytes of data takes in msg_control. */
+export function CMSG_SPACE(length: number): number {
+  return n.CMSG_SPACE(length);
+}
+
+/** CMSG_LEN(3): the cmsg_len of a control message with `length` bytes of data. */
+export function CMSG_LEN(length: number): number {
+  return n.CMSG_LEN(length);
+}
+
+/**
+ * Sends `data` with file descriptors: sendmsg(2) with one SCM_RIGHTS control message (Python's
+ * socket.send_fds), https://man7.org/linux/man-pages/man7/unix.7.html. The fds stay open here; the
+ * receiver gets its own copies.
+ *
+ * @returns the number of bytes of `data` sent.
+ * @throws as {@link sendmsg}; EBADF if an fd is not open.
+ */
+export function sendFds(fd: number, data: Data, fds: number[], flags = 0): number {
+  return n.sendmsg(fd, fdsMessage(data, fds), flags);
+}
+
+/**
+ * Receives data and up to `maxFds` file descriptors: recvmsg(2) with room for one SCM_RIGHTS control
+ * message (Python's socket.recv_fds). The fds are new, close-on-exec, and **yours to close**. More fds
+ * than `maxFds` were sent: the kernel closes the rest and `flags` has MSG_CTRUNC.
+ *
+ * @returns `{ bytes, fds, flags, addr }`.
+ * @throws as {@link recvmsg}.
+ */
+export function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags = 0): ReceivedFds {
+  return receivedFds(n.recvmsg(fd, fdsRoom(buf, maxFds), flags));
 }
 
 // ---- setsockopt, getsockopt -----------------------------------------------------------------------

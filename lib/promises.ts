@@ -19,8 +19,9 @@
  * @module
  */
 import type { Address, AddressInput } from './address.js';
-import { type Addrinfo, type AddrinfoHints, type Data, native } from './binding.js';
+import { type Addrinfo, type AddrinfoHints, type Data, type MsgIn, type MsgOut, native, type ReceivedMsg } from './binding.js';
 import { AbortError, invalidArgType } from './errors.js';
+import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
 
 export { AbortError } from './errors.js';
 
@@ -147,6 +148,73 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: n
  */
 export function sendAll(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
   return waiting(fd, options, (token) => n.sendAllAsync(fd, data, len, flags, token));
+}
+
+/**
+ * Sends a message: sendmsg(2), https://man7.org/linux/man-pages/man2/sendmsg.2.html, waiting until the
+ * socket can take it. `msg` as in the sync {@link sendmsg | sendmsg()}: `{ iov, addr?, control? }`.
+ *
+ * @returns the number of bytes sent (a stream socket may take fewer than offered).
+ * @throws as the sync sendmsg, and ECANCELED and an AbortError.
+ */
+export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.sendmsgAsync(fd, msg, flags, token));
+}
+
+/**
+ * Receives a message: recvmsg(2), https://man7.org/linux/man-pages/man2/recvmsg.2.html, waiting until
+ * one arrives. `msg` is `{ iov, controlLength? }`; MSG_CMSG_CLOEXEC is always added, and received fds
+ * are yours to close.
+ *
+ * @returns `{ bytes, addr, flags, control }`.
+ * @throws as {@link recv}.
+ */
+export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, options?: WaitOptions): Promise<ReceivedMsg> {
+  return waiting(fd, options, (token) => n.recvmsgAsync(fd, msg, flags, token));
+}
+
+/**
+ * Sends several messages in one call: sendmmsg(2) (Linux), https://man7.org/linux/man-pages/man2/sendmmsg.2.html,
+ * waiting until the socket can take at least one.
+ *
+ * @returns how many messages were sent: at least 1, fewer than asked if the send buffer filled up.
+ * @throws as {@link sendmsg}.
+ */
+export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?: number, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.sendmmsgAsync(fd, msgvec, flags, token));
+}
+
+/**
+ * Receives several messages in one call: recvmmsg(2) (Linux), https://man7.org/linux/man-pages/man2/recvmmsg.2.html,
+ * waiting until at least one is there, then taking as many as are queued (up to msgvec.length) into the
+ * caller's buffers.
+ *
+ * @returns one recvmsg result per message received (at least one).
+ * @throws as {@link recvmsg}.
+ */
+export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, options?: WaitOptions): Promise<ReceivedMsg[]> {
+  return waiting(fd, options, (token) => n.recvmmsgAsync(fd, msgvec, flags, token));
+}
+
+/**
+ * Sends `data` with file descriptors: sendmsg(2) with one SCM_RIGHTS control message (Python's
+ * socket.send_fds), waiting until the socket can take it.
+ *
+ * @returns the number of bytes of `data` sent.
+ */
+export function sendFds(fd: number, data: Data, fds: number[], flags?: number, options?: WaitOptions): Promise<number> {
+  return waiting(fd, options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
+}
+
+/**
+ * Receives data and up to `maxFds` file descriptors: recvmsg(2) with room for one SCM_RIGHTS control
+ * message (Python's socket.recv_fds). The fds are new, close-on-exec, and yours to close.
+ *
+ * @returns `{ bytes, fds, flags, addr }`.
+ */
+export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags?: number, options?: WaitOptions): Promise<ReceivedFds> {
+  const room = fdsRoom(buf, maxFds);
+  return receivedFds(await waiting(fd, options, (token) => n.recvmsgAsync(fd, room, flags, token)));
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * The Socket class: a socket object in the spirit of Python's `socket.socket`. It owns one fd; its
  * methods are named after the syscalls and take the C arguments after the fd. The calls that can wait
- * (accept, connect, send, recv, sendto, recvfrom, sendAll) are those of sockfd/promises; the others are
+ * (accept, connect, send, recv, sendto, recvfrom, sendAll, and the msg family) are those of sockfd/promises; the others are
  * the sync ones.
  *
  * @module
  */
 import type { Address, AddressInput } from './address.js';
-import { type Data, type Linger, native, type SockoptValue, type Timeval, type Ucred } from './binding.js';
+import { type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timeval, type Ucred } from './binding.js';
 import { EBADF, SO_TYPE, SOL_SOCKET } from './constants.js';
 import { syscallError } from './errors.js';
+import type { ReceivedFds } from './msg.js';
 import * as p from './promises.js';
 
 const n = native;
@@ -113,6 +114,36 @@ export class Socket implements Disposable, AsyncDisposable {
   /** send(2) until every byte is written (Python's sendall). */
   sendAll(data: Data, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('send', (fd) => p.sendAll(fd, data, len, flags, options));
+  }
+
+  /** sendmsg(2), awaited: `{ iov, addr?, control? }`. */
+  sendmsg(msg: MsgOut | Data | Data[], flags?: number, options?: p.WaitOptions): Promise<number> {
+    return this.#wait('sendmsg', (fd) => p.sendmsg(fd, msg, flags, options));
+  }
+
+  /** recvmsg(2), awaited: `{ bytes, addr, flags, control }`. Received fds are yours to close. */
+  recvmsg(msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, options?: p.WaitOptions): Promise<ReceivedMsg> {
+    return this.#wait('recvmsg', (fd) => p.recvmsg(fd, msg, flags, options));
+  }
+
+  /** sendmmsg(2), awaited: how many of the messages were sent. */
+  sendmmsg(msgvec: (MsgOut | Data | Data[])[], flags?: number, options?: p.WaitOptions): Promise<number> {
+    return this.#wait('sendmmsg', (fd) => p.sendmmsg(fd, msgvec, flags, options));
+  }
+
+  /** recvmmsg(2), awaited: one recvmsg result per message received into the caller's buffers. */
+  recvmmsg(msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, options?: p.WaitOptions): Promise<ReceivedMsg[]> {
+    return this.#wait('recvmmsg', (fd) => p.recvmmsg(fd, msgvec, flags, options));
+  }
+
+  /** sendmsg(2) with SCM_RIGHTS (Python's send_fds): `data` and the fds. */
+  sendFds(data: Data, fds: number[], flags?: number, options?: p.WaitOptions): Promise<number> {
+    return this.#wait('sendmsg', (fd) => p.sendFds(fd, data, fds, flags, options));
+  }
+
+  /** recvmsg(2) with room for `maxFds` fds (Python's recv_fds). The fds are yours to close. */
+  recvFds(buf: ArrayBufferView, maxFds: number, flags?: number, options?: p.WaitOptions): Promise<ReceivedFds> {
+    return this.#wait('recvmsg', (fd) => p.recvFds(fd, buf, maxFds, flags, options));
   }
 
   /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR. */

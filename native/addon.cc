@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitSockopt(env, exports);
   InitInet(env, exports);
   InitAsync(env, exports);
+  InitMsg(env, exports);
   return exports;
 }
 

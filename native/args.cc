@@ -1,6 +1,8 @@
 // Argument validation shared by every export. Nothing here makes a syscall.
 #include "sockfd.h"
 
+#include <cerrno>
+#include <climits>
 #include <cmath>
 
 namespace sockfd {
@@ -69,6 +71,15 @@ Bytes DataArg(Napi::Value v, const char* name, std::string& storage) {
 size_t LengthArg(Napi::Value v, const char* name, size_t max) {
   if (IsMissing(v)) return max;
   return static_cast<size_t>(IntegerArg(v, name, 0, static_cast<int64_t>(max)));
+}
+
+std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char* syscall) {
+  if (!v.IsArray()) ThrowInvalidArgType(v.Env(), name, "an instance of Array", v);
+  Napi::Array array = v.As<Napi::Array>();
+  if (array.Length() > IOV_MAX) ThrowErrno(v.Env(), EINVAL, syscall);
+  std::vector<Napi::Value> items(array.Length());
+  for (uint32_t i = 0; i < items.size(); i++) items[i] = array.Get(i);
+  return items;
 }
 
 }  // namespace sockfd

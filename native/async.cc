@@ -14,18 +14,6 @@ namespace sockfd {
 
 namespace {
 
-bool WouldBlock(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
-
-// The outcome of a syscall that returned `n`: EINTR retries at once, EAGAIN waits.
-template <typename Call>
-Outcome Retrying(int& err, ssize_t& n, Call call) {
-  do n = call();
-  while (n < 0 && errno == EINTR);
-  if (n >= 0) return Outcome::kDone;
-  err = errno;
-  return WouldBlock(err) ? Outcome::kWait : Outcome::kFailed;
-}
-
 // Data to send: a view (held while waiting) or a string's UTF-8 bytes (owned by the operation).
 class OutData {
  public:

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <vector>
 
 namespace sockfd {
@@ -88,20 +87,9 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   return Count(info.Env(), n);
 }
 
-// The elements of the bufs array, read (running any getters) before any pointer is taken. More than
-// IOV_MAX buffers is EINVAL, as the kernel would say, before anything is allocated for them.
-std::vector<Napi::Value> ArrayArg(Napi::Value v, const char* name, const char* syscall) {
-  if (!v.IsArray()) ThrowInvalidArgType(v.Env(), name, "an instance of Array", v);
-  Napi::Array array = v.As<Napi::Array>();
-  if (array.Length() > IOV_MAX) ThrowErrno(v.Env(), EINVAL, syscall);
-  std::vector<Napi::Value> items(array.Length());
-  for (uint32_t i = 0; i < items.size(); i++) items[i] = array.Get(i);
-  return items;
-}
-
 Napi::Value ReadV(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
-  std::vector<Napi::Value> items = ArrayArg(info[1], "bufs", "readv");
+  std::vector<Napi::Value> items = ArrayItems(info[1], "bufs", "readv");
   std::vector<iovec> iov(items.size());
   for (size_t i = 0; i < items.size(); i++) {
     Bytes b = ViewArg(items[i], "bufs[i]");
@@ -114,7 +102,7 @@ Napi::Value ReadV(const Napi::CallbackInfo& info) {
 
 Napi::Value WriteV(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
-  std::vector<Napi::Value> items = ArrayArg(info[1], "bufs", "writev");
+  std::vector<Napi::Value> items = ArrayItems(info[1], "bufs", "writev");
   std::vector<std::string> storage(items.size());  // sized once: the strings never move
   std::vector<iovec> iov(items.size());
   for (size_t i = 0; i < items.size(); i++) {

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sockfd {
 
@@ -73,6 +74,10 @@ Bytes ViewArg(Napi::Value v, const char* name);
 // Data to send: an ArrayBufferView, or a string sent as its UTF-8 bytes (copied into `storage`).
 Bytes DataArg(Napi::Value v, const char* name, std::string& storage);
 
+// The elements of an array of buffers (readv's bufs, an iov), read (running any getters) before any
+// pointer is taken. More than IOV_MAX is EINVAL, as the kernel would say, before anything is allocated.
+std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char* syscall);
+
 // An optional length that may never exceed the buffer it describes; undefined means all of it.
 size_t LengthArg(Napi::Value v, const char* name, size_t max);
 
@@ -113,6 +118,7 @@ void InitInet(Napi::Env env, Napi::Object exports);
 void InitSockaddrLayout(Napi::Env env, Napi::Object exports);
 void InitWatcher(Napi::Env env, Napi::Object exports);
 void InitAsync(Napi::Env env, Napi::Object exports);
+void InitMsg(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 
 #include "sockfd.h"
 
+#include <cerrno>
 #include <cmath>
 #include <memory>
 
@@ -15,6 +16,16 @@ enum class Outcome { kDone, kWait, kFailed };
 
 // Which readiness an operation waits for; also the index of its queue.
 enum Direction { kRead = 0, kWrite = 1 };
+
+// The outcome of a non-blocking syscall that returned `n`: EINTR retries at once, EAGAIN waits.
+template <typename Call>
+Outcome Retrying(int& err, ssize_t& n, Call call) {
+  do n = call();
+  while (n < 0 && errno == EINTR);
+  if (n >= 0) return Outcome::kDone;
+  err = errno;
+  return err == EAGAIN || err == EWOULDBLOCK ? Outcome::kWait : Outcome::kFailed;
+}
 
 // One awaitable syscall on one fd. Subclasses make the syscall in Attempt() (non-blocking: it never
 // sleeps) and build the resolved value in Result().
