@@ -1,9 +1,11 @@
 // The README's main command: `npm run demo` runs seed 001's echo server and client in TypeScript.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
+
+import * as s from 'sockfd';
 
 const dist = dirname(createRequire(import.meta.url).resolve('sockfd'));
 
@@ -22,5 +24,40 @@ describe('the async echo example (README)', () => {
     expect(out).toMatch(/^listening on 127\.0\.0\.1:\d+\n/);
     expect(out.match(/connection from \{"family":"AF_INET","address":"127\.0\.0\.1","port":\d+\}/g)).toHaveLength(5);
     for (let i = 1; i <= 5; i++) expect(out).toContain(`echoed: 你好啊服务器! from client ${i}\n`);
+  });
+});
+
+describe('the raw-socket ping example', () => {
+  const ping = join(dist, 'examples', 'ping.js');
+  let privileged = true;
+  try {
+    s.close(s.socket(s.AF_INET, s.SOCK_RAW, s.IPPROTO_ICMP));
+  } catch {
+    privileged = false;
+  }
+  const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
+
+  it.runIf(privileged)('pings 127.0.0.1 with hand-built ICMP echo requests, and the kernel answers each', () => {
+    const out = execFileSync(process.execPath, [ping, '127.0.0.1', '3'], { encoding: 'utf8', timeout: 15_000 });
+    expect(out).toMatch(/^PING 127\.0\.0\.1 \(127\.0\.0\.1\) 56\(84\) bytes of data\.\n/);
+    // a reply at all proves the checksum: the kernel drops requests whose checksum is wrong
+    expect(out.match(/^64 bytes from 127\.0\.0\.1: icmp_seq=\d ttl=64 time=[\d.]+ ms$/gm)).toHaveLength(3);
+    expect(out).toContain('3 packets transmitted, 3 received');
+  });
+
+  it.runIf(hasSetpriv)('without CAP_NET_RAW, socket() fails with a clear EPERM', () => {
+    const r = spawnSync('setpriv', ['--bounding-set', '-net_raw', '--inh-caps', '-net_raw', process.execPath, ping], { encoding: 'utf8', timeout: 15_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('ping: socket EPERM: raw sockets need CAP_NET_RAW (run as root)\n');
+  });
+});
+
+describe('the SO_REUSEPORT example', () => {
+  it('three processes listen on one port and each serves some of the connections', () => {
+    const out = execFileSync(process.execPath, [join(dist, 'examples', 'reuseport.js'), '3', '60'], { encoding: 'utf8', timeout: 15_000 });
+    expect(out).toMatch(/^port \d+: 60 connections over 3 workers\n/);
+    const served = [...out.matchAll(/^worker \d+ served (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(served).toHaveLength(3);
+    expect(served.reduce((a, b) => a + b)).toBe(60);
   });
 });

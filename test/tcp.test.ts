@@ -1,5 +1,5 @@
 // TCP over IPv4 and IPv6 on loopback: bind, listen, accept, connect, getsockname, getpeername, send,
-// recv, recvfrom, readv/writev, EADDRINUSE and SO_REUSEADDR (TIME_WAIT), half-close.
+// recv, recvfrom, readv/writev, EADDRINUSE and SO_REUSEADDR (TIME_WAIT), half-close, SO_REUSEPORT.
 import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
@@ -205,6 +205,52 @@ describe('readv() / writev()', () => {
       expect(() => s.writev(a, new Array(1025).fill('x'))).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'writev' }));
     } finally {
       closeAll(a, b);
+    }
+  });
+});
+
+describe('SO_REUSEPORT', () => {
+  it('lets several listening sockets share a port, and the kernel spreads connections across them', () => {
+    const listeners: number[] = [];
+    const clients: number[] = [];
+    const accepted: number[] = [];
+    try {
+      let port = 0;
+      for (let i = 0; i < 4; i++) {
+        const fd = s.socket(s.AF_INET, s.SOCK_STREAM | s.SOCK_NONBLOCK);
+        listeners.push(fd);
+        s.setsockopt(fd, s.SOL_SOCKET, s.SO_REUSEPORT, 1);
+        s.bind(fd, { family: 'AF_INET', address: '127.0.0.1', port });
+        s.listen(fd);
+        port = (s.getsockname(fd) as { port: number }).port;
+      }
+      // without the option on the newcomer: the port is taken
+      const plain = s.socket(s.AF_INET, s.SOCK_STREAM);
+      expect(() => s.bind(plain, { family: 'AF_INET', address: '127.0.0.1', port })).toThrow(expect.objectContaining({ code: 'EADDRINUSE' }));
+      s.close(plain);
+
+      for (let i = 0; i < 200; i++) {
+        const c = s.socket(s.AF_INET, s.SOCK_STREAM);
+        clients.push(c);
+        s.connect(c, { family: 'AF_INET', address: '127.0.0.1', port });
+      }
+      // the kernel picks a listener by hashing the 4-tuple: with 200 source ports, every one gets some
+      const counts = listeners.map((fd) => {
+        let n = 0;
+        for (;;) {
+          try {
+            accepted.push(s.accept(fd).fd);
+            n++;
+          } catch (e) {
+            if ((e as { code?: string }).code === 'EAGAIN') return n;
+            throw e;
+          }
+        }
+      });
+      expect(counts.reduce((a, b) => a + b)).toBe(200);
+      for (const n of counts) expect(n).toBeGreaterThan(10);
+    } finally {
+      closeAll(...listeners, ...clients, ...accepted);
     }
   });
 });
