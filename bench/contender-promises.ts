@@ -3,7 +3,7 @@
 //
 //   node dist/bench/contender-promises.js server|client
 import { close, SOCK_DGRAM, SOCK_STREAM } from 'sockfd';
-import { accept, connect, recv, recvfrom, send, sendAll, sendto } from 'sockfd/promises';
+import { accept, connect, recv, recvfrom, recvmmsg, send, sendAll, sendto } from 'sockfd/promises';
 import {
   type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, dispatch, serveCommands, setSeq, StreamCheck,
 } from './common.js';
@@ -101,11 +101,17 @@ async function udpEcho(cmd: Command): Promise<void> {
 
 async function udpSink(cmd: Command): Promise<void> {
   const fd = listener(cmd, SOCK_DGRAM);
-  const buf = new Uint8Array(65536);
+  const batch = cmd.num('batch', 1);
   const check = new FloodCheck(cmd.num('size'));
-  const cancel = check.stopAfterSilence(() => close(fd)); // the waiting recv then rejects: ECANCELED
+  const cancel = check.stopAfterSilence(() => close(fd)); // the waiting call then rejects: ECANCELED
   try {
-    while (check.add(buf.subarray(0, await recv(fd, buf))));
+    if (batch === 1) {
+      const buf = new Uint8Array(2048);
+      while (check.add(buf.subarray(0, (await recvfrom(fd, buf)).bytes)));
+    } else {
+      const bufs = Array.from({ length: batch }, () => new Uint8Array(2048));
+      while (check.addBatch(bufs, await recvmmsg(fd, bufs)));
+    }
     close(fd);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ECANCELED') throw e;

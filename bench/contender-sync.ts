@@ -3,7 +3,7 @@
 //
 //   node dist/bench/contender-sync.js server|client
 import {
-  accept, AF_INET, close, getsockopt, isSyscallError, recv, recvfrom, send, sendto, setsockopt, SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM, SOCK_STREAM,
+  accept, AF_INET, close, getsockopt, isSyscallError, MSG_WAITFORONE, recv, recvfrom, recvmmsg, send, sendto, setsockopt, SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM, SOCK_STREAM,
   socket, SOL_SOCKET,
 } from 'sockfd';
 import {
@@ -104,10 +104,17 @@ function udpEcho(cmd: Command): void {
 function udpSink(cmd: Command): void {
   const fd = listener(cmd, SOCK_DGRAM);
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, { sec: 1, usec: 0 }); // the end if every end marker was lost
-  const buf = new Uint8Array(65536);
+  const batch = cmd.num('batch', 1);
   const check = new FloodCheck(cmd.num('size'));
   try {
-    while (check.add(buf.subarray(0, recv(fd, buf))));
+    if (batch === 1) {
+      const buf = new Uint8Array(2048);
+      while (check.add(buf.subarray(0, recvfrom(fd, buf).bytes)));
+    } else {
+      const bufs = Array.from({ length: batch }, () => new Uint8Array(2048));
+      // MSG_WAITFORONE: block for the first datagram only, then take what is queued
+      while (check.addBatch(bufs, recvmmsg(fd, bufs, MSG_WAITFORONE)));
+    }
   } catch (e) {
     if (!isSyscallError(e) || e.code !== 'EAGAIN') throw e;
   }

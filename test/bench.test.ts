@@ -16,7 +16,7 @@ describe('npm run bench', () => {
   it('runs a workload of each kind through every contender and writes the JSON and the chart', { timeout: 120_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'sockfd-bench-test-'));
     try {
-      const only = 'tcp-pp-64|tcp-conns-8|bulk-1m|accept|udp-flood|unix-pp-64|calls';
+      const only = 'tcp-pp-64|tcp-conns-8|bulk-1m|accept|udp-flood|udp-flood-mmsg|unix-pp-64|calls';
       const { stdout } = await promisify(execFile)(process.execPath, ['dist/bench/run.js', '--quick', '--runs', '1', '--no-strace', '--only', only, '--out', out], { cwd: root });
       const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8'));
       expect(report.workloads.map((w: { id: string }) => w.id)).toEqual(only.split('|'));
