@@ -61,3 +61,12 @@ describe('the SO_REUSEPORT example', () => {
     expect(served.reduce((a, b) => a + b)).toBe(60);
   });
 });
+
+describe('the fd-passing example (README)', () => {
+  it('passes a socket over SCM_RIGHTS, and the passed fd writes to the same socket', () => {
+    const out = execFileSync(process.execPath, [join(dist, 'examples', 'fd_passing.js')], { encoding: 'utf8', timeout: 15_000 });
+    expect(out).toMatch(/^received "here is a socket" and fd (\d+) \(sent fd (?!\1)\d+\)\n/);
+    expect(out).toContain('the other end read: written through the passed fd\n');
+    expect(out).toContain('recvFds: "again" with 1 fd\n');
+  });
+});
