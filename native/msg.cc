@@ -517,41 +517,23 @@ Napi::Value CmsgLen(const Napi::CallbackInfo& info) {
 
 // ---- awaitable forms (see async.cc: MSG_DONTWAIT, then wait for readiness on EAGAIN) ---------------
 
-class SendMsgOp : public Op {
+// sendmsg / recvmsg.
+class MsgOp : public Op {
  public:
-  explicit SendMsgOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kWrite, "sendmsg") {
-    msg_.Read(info[1], "msg", Msg::kOut, syscall);
-    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT;
-    msg_.Bind();
-  }
-  Outcome Attempt() override {
-    msghdr h;
-    msg_.Header(h);
-    return Retrying(err, n_, [&] { return sendmsg(fd, &h, flags_); });
-  }
-  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
-  Napi::Value Error(Napi::Env env) override { return ErrnoError(env, err, syscall, msg_.addr(), msg_.addrlen()).Value(); }
-  void Hold(Napi::Env env) override { msg_.Hold(env); }
-  void Refresh(Napi::Env env) override { msg_.Refresh(env, syscall); }
-
- private:
-  Msg msg_;
-  int flags_ = 0;
-  ssize_t n_ = 0;
-};
-
-class RecvMsgOp : public Op {
- public:
-  explicit RecvMsgOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kRead, "recvmsg") {
-    msg_.Read(info[1], "msg", Msg::kIn, syscall);
-    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT | MSG_CMSG_CLOEXEC;
+  MsgOp(const Napi::CallbackInfo& info, Direction direction)
+      : Op(FdArg(info[0]), direction, direction == kRead ? "recvmsg" : "sendmsg") {
+    msg_.Read(info[1], "msg", direction == kRead ? Msg::kIn : Msg::kOut, syscall);
+    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT | (direction == kRead ? MSG_CMSG_CLOEXEC : 0);
     msg_.Bind();
   }
   Outcome Attempt() override {
     msg_.Header(h_);
-    return Retrying(err, n_, [&] { return recvmsg(fd, &h_, flags_); });
+    return Retrying(err, n_, [&] { return direction == kRead ? recvmsg(fd, &h_, flags_) : sendmsg(fd, &h_, flags_); });
   }
-  Napi::Value Result(Napi::Env env) override { return RecvMsgResult(env, msg_, h_, n_); }
+  Napi::Value Result(Napi::Env env) override {
+    return direction == kRead ? RecvMsgResult(env, msg_, h_, n_) : Count(env, n_);
+  }
+  Napi::Value Error(Napi::Env env) override { return ErrnoError(env, err, syscall, msg_.addr(), msg_.addrlen()).Value(); }
   void Hold(Napi::Env env) override { msg_.Hold(env); }
   void Refresh(Napi::Env env) override { msg_.Refresh(env, syscall); }
 
@@ -589,10 +571,10 @@ class MmsgOp : public Op {
 };
 
 Napi::Value SendMsgAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 3, [&] { return std::make_unique<SendMsgOp>(info); });
+  return Start(info, 3, [&] { return std::make_unique<MsgOp>(info, kWrite); });
 }
 Napi::Value RecvMsgAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 3, [&] { return std::make_unique<RecvMsgOp>(info); });
+  return Start(info, 3, [&] { return std::make_unique<MsgOp>(info, kRead); });
 }
 Napi::Value SendMmsgAsync(const Napi::CallbackInfo& info) {
   return Start(info, 3, [&] { return std::make_unique<MmsgOp>(info, kWrite); });
