@@ -87,7 +87,8 @@ export interface Cmsg {
   data?: ArrayBufferView;
   fds?: number[];
   cred?: Ucred;
-  pktinfo?: Pktinfo;
+  /** Fields left out are zero. */
+  pktinfo?: Partial<Pktinfo>;
 }
 
 /**
@@ -97,6 +98,7 @@ export interface Cmsg {
  */
 export interface ReceivedCmsg extends Cmsg {
   data: Uint8Array;
+  pktinfo?: Pktinfo;
   timestamp?: { sec: number; usec?: number; nsec?: number };
 }
 

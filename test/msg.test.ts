@@ -217,7 +217,7 @@ describe('sendmsg / recvmsg', () => {
       s.setsockopt(mine, s.SOL_SOCKET, s.SO_PASSCRED, 1);
       const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'inherit', theirs] });
       let out = '';
-      child.stdout.on('data', (d) => (out += d));
+      child.stdout!.on('data', (d) => (out += d));
       await new Promise((resolve) => child.on('close', resolve));
       const results = Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ')));
       expect(results).toEqual({
@@ -276,7 +276,7 @@ print(os.read(r, 100).decode(), flush=True)`,
         theirs,
       );
       let out = '';
-      child.stdout.on('data', (d) => (out += d));
+      child.stdout!.on('data', (d) => (out += d));
       const buf = Buffer.alloc(16);
       const r = await p.recvFds(mine, buf, 2);
       expect(text(buf, r.bytes)).toBe('a pipe');
@@ -306,7 +306,7 @@ print(len(fds), flush=True)`,
         theirs,
       );
       let out = '';
-      child.stdout.on('data', (d) => (out += d));
+      child.stdout!.on('data', (d) => (out += d));
       expect(await p.sendFds(mine, 'from sockfd', [x])).toBe(11);
       const buf = Buffer.alloc(32);
       expect(text(buf, await p.recv(y, buf))).toBe('FROM SOCKFD');
@@ -580,7 +580,7 @@ describe('bad input: clear errors, never a crash', () => {
         const control = rand(8) ? Array.from({ length: rand(4) }, cmsg) : new Uint8Array(rand(64)).map(() => rand(256));
         let outcome: string;
         try {
-          s.sendmsg(a, { iov: 'fuzz', control }, s.MSG_DONTWAIT);
+          s.sendmsg(a, { iov: 'fuzz', control: control as never }, s.MSG_DONTWAIT);
           const r = s.recvmsg(b, { iov: buf, controlLength: rand(2) ? 256 : rand(40) }, s.MSG_DONTWAIT);
           for (const c of r.control) for (const fd of c.fds ?? []) s.close(fd);
           outcome = 'sent';
