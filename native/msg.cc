@@ -32,10 +32,6 @@ namespace {
 // Bounds what one message may allocate for control data (far past the kernel's net.core.optmem_max).
 constexpr size_t kMaxControl = 1 << 20;
 
-[[noreturn]] void ThrowInvalidValue(Napi::Env env, const std::string& name, const std::string& what) {
-  ThrowTypeError(env, "ERR_INVALID_ARG_VALUE", "The \"" + name + "\" argument " + what);
-}
-
 Napi::Object ObjectArg(Napi::Value v, const std::string& name) {
   if (!v.IsObject() || v.IsFunction() || v.IsArray() || IsView(v)) ThrowInvalidArgType(v.Env(), name.c_str(), "of type object", v);
   return v.As<Napi::Object>();
@@ -45,14 +41,6 @@ template <typename T>
 void AppendBytes(std::vector<uint8_t>& out, const T& value) {
   const auto* p = reinterpret_cast<const uint8_t*>(&value);
   out.insert(out.end(), p, p + sizeof(value));
-}
-
-// An IPv4/IPv6 address in text, into `out` (in_addr / in6_addr); undefined leaves it all zeros.
-void IpArg(Napi::Value v, const std::string& name, int af, void* out) {
-  if (IsMissing(v)) return;
-  if (!v.IsString()) ThrowInvalidArgType(v.Env(), name.c_str(), "of type string", v);
-  if (inet_pton(af, v.As<Napi::String>().Utf8Value().c_str(), out) != 1)
-    ThrowInvalidValue(v.Env(), name, af == AF_INET ? "must be an IPv4 address" : "must be an IPv6 address");
 }
 
 // ---- control messages out: JS objects -> the bytes of msg_control ---------------------------------
@@ -98,8 +86,8 @@ CmsgOut ReadCmsg(Napi::Value v, const std::string& name) {
     in_pktinfo p{};
     Napi::Value ifindex = pi.Get("ifindex");
     p.ipi_ifindex = IsMissing(ifindex) ? 0 : Int32Arg(ifindex, (name + ".pktinfo.ifindex").c_str());
-    IpArg(pi.Get("spec_dst"), name + ".pktinfo.spec_dst", AF_INET, &p.ipi_spec_dst);
-    IpArg(pi.Get("addr"), name + ".pktinfo.addr", AF_INET, &p.ipi_addr);
+    IpArg(pi.Get("spec_dst"), (name + ".pktinfo.spec_dst").c_str(), AF_INET, &p.ipi_spec_dst);
+    IpArg(pi.Get("addr"), (name + ".pktinfo.addr").c_str(), AF_INET, &p.ipi_addr);
     AppendBytes(c.data, p);
     return c;
   }
@@ -109,7 +97,7 @@ CmsgOut ReadCmsg(Napi::Value v, const std::string& name) {
     in6_pktinfo p{};
     Napi::Value ifindex = pi.Get("ifindex");
     p.ipi6_ifindex = IsMissing(ifindex) ? 0 : static_cast<unsigned>(IntegerArg(ifindex, (name + ".pktinfo.ifindex").c_str(), 0, UINT32_MAX));
-    IpArg(pi.Get("addr"), name + ".pktinfo.addr", AF_INET6, &p.ipi6_addr);
+    IpArg(pi.Get("addr"), (name + ".pktinfo.addr").c_str(), AF_INET6, &p.ipi6_addr);
     AppendBytes(c.data, p);
     return c;
   }

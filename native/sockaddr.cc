@@ -29,17 +29,6 @@ uint16_t PortOf(Napi::Object o) {
   return static_cast<uint16_t>(d);
 }
 
-// The address string, through inet_pton(3); a missing one is the wildcard, as in a zeroed struct.
-void IpOf(Napi::Object o, int af, void* dst) {
-  Napi::Value v = o.Get("address");
-  if (IsMissing(v)) return;  // dst is already zero: INADDR_ANY / in6addr_any
-  if (!v.IsString()) ThrowInvalidArgType(o.Env(), "addr.address", "of type string", v);
-  std::string s = v.As<Napi::String>().Utf8Value();
-  if (s.size() != std::strlen(s.c_str()) || inet_pton(af, s.c_str(), dst) != 1)
-    ThrowTypeError(o.Env(), "ERR_INVALID_IP_ADDRESS",
-                   std::string("Invalid ") + (af == AF_INET ? "IPv4" : "IPv6") + " address: " + s);
-}
-
 int FamilyOf(Napi::Value v) {
   if (v.IsNumber()) return static_cast<int>(IntegerArg(v, "addr.family", 0, 65535));
   if (v.IsString()) {
@@ -110,7 +99,7 @@ SockAddr AddressArg(Napi::Value v, const char* name) {
       auto* sin = reinterpret_cast<sockaddr_in*>(&out.storage);
       sin->sin_family = AF_INET;
       sin->sin_port = htons(PortOf(o));
-      IpOf(o, AF_INET, &sin->sin_addr);
+      IpArg(o.Get("address"), "addr.address", AF_INET, &sin->sin_addr);
       out.length = sizeof(sockaddr_in);
       break;
     }
@@ -120,7 +109,7 @@ SockAddr AddressArg(Napi::Value v, const char* name) {
       sin6->sin6_port = htons(PortOf(o));
       sin6->sin6_flowinfo = htonl(OptionalU32(o, "flowinfo", "addr.flowinfo", UINT32_MAX));
       sin6->sin6_scope_id = OptionalU32(o, "scopeId", "addr.scopeId", UINT32_MAX);
-      IpOf(o, AF_INET6, &sin6->sin6_addr);
+      IpArg(o.Get("address"), "addr.address", AF_INET6, &sin6->sin6_addr);
       out.length = sizeof(sockaddr_in6);
       break;
     }
@@ -137,6 +126,15 @@ SockAddr AddressArg(Napi::Value v, const char* name) {
                      "pass other families as a raw sockaddr (Uint8Array)");
   }
   return out;
+}
+
+void IpArg(Napi::Value v, const char* name, int af, void* dst) {
+  if (IsMissing(v)) return;  // dst is already zero: INADDR_ANY / in6addr_any
+  if (!v.IsString()) ThrowInvalidArgType(v.Env(), name, "of type string", v);
+  std::string s = v.As<Napi::String>().Utf8Value();
+  if (s.size() != std::strlen(s.c_str()) || inet_pton(af, s.c_str(), dst) != 1)
+    ThrowTypeError(v.Env(), "ERR_INVALID_IP_ADDRESS",
+                   std::string("Invalid ") + (af == AF_INET ? "IPv4" : "IPv6") + " address: " + s);
 }
 
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {

@@ -93,6 +93,9 @@ struct SockAddr {
 // A JS address ({ family: 'AF_INET', address, port }, AF_INET6 with flowinfo/scopeId, AF_UNIX with path,
 // AF_UNSPEC) or a raw sockaddr laid out as bytes (an ArrayBufferView) -> sockaddr. Throws on bad input.
 SockAddr AddressArg(Napi::Value v, const char* name = "addr");
+// An IPv4/IPv6 address in text into dst (in_addr / in6_addr), through inet_pton(3); undefined leaves dst
+// as it is (zero: the wildcard). Anything else, or text with a NUL in it, throws ERR_INVALID_IP_ADDRESS.
+void IpArg(Napi::Value v, const char* name, int af, void* dst);
 // sockaddr -> a JS address object that AddressArg accepts back unchanged.
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
 

@@ -9,18 +9,12 @@ import { describe, expect, it } from 'vitest';
 import * as s from 'sockfd';
 import * as p from 'sockfd/promises';
 
-import { closeAll, compileFixture, fdFlags, isOpen, O_CLOEXEC, openFds, settledWithin, withTmpDir } from './helpers.js';
+import { closeAll, compileFixture, fdFlags, isOpen, O_CLOEXEC, openFds, settledWithin, udpSocket, withTmpDir } from './helpers.js';
 
 const text = (buf: Uint8Array, n = buf.length) => Buffer.from(buf.buffer, buf.byteOffset, n).toString();
 
 function dgramPair(): [number, number] {
   return s.socketpair(s.AF_UNIX, s.SOCK_DGRAM);
-}
-
-function udp(af: number, address: string): { fd: number; addr: s.Address } {
-  const fd = s.socket(af, s.SOCK_DGRAM);
-  s.bind(fd, { family: af === s.AF_INET ? 'AF_INET' : 'AF_INET6', address, port: 0 } as s.AddressInput);
-  return { fd, addr: s.getsockname(fd)! };
 }
 
 /** Writes `message` into fd and reads it back from `peer`: proof that fd is a working socket end. */
@@ -51,8 +45,8 @@ describe('sendmsg / recvmsg', () => {
   });
 
   it('sends to msg.addr and reports the sender; MSG_TRUNC marks a datagram cut short', () => {
-    const x = udp(s.AF_INET, '127.0.0.1');
-    const y = udp(s.AF_INET, '127.0.0.1');
+    const x = udpSocket('AF_INET', '127.0.0.1');
+    const y = udpSocket('AF_INET', '127.0.0.1');
     try {
       expect(s.sendmsg(x.fd, { iov: 'a datagram of 26 bytes....', addr: y.addr })).toBe(26);
       const small = Buffer.alloc(10);
@@ -137,8 +131,8 @@ describe('sendmsg / recvmsg', () => {
   });
 
   it('IP_PKTINFO: the destination address received, and the source address chosen per message', () => {
-    const x = udp(s.AF_INET, '0.0.0.0');
-    const y = udp(s.AF_INET, '0.0.0.0');
+    const x = udpSocket('AF_INET', '0.0.0.0');
+    const y = udpSocket('AF_INET', '0.0.0.0');
     try {
       s.setsockopt(y.fd, s.IPPROTO_IP, s.IP_PKTINFO, 1);
       const to = { family: 'AF_INET' as const, address: '127.0.0.3', port: (y.addr as { port: number }).port };
@@ -154,10 +148,10 @@ describe('sendmsg / recvmsg', () => {
   });
 
   it('IPV6_PKTINFO, SO_TIMESTAMP, SO_TIMESTAMPNS and a raw IP_TOS both ways', () => {
-    const x = udp(s.AF_INET6, '::1');
-    const y = udp(s.AF_INET6, '::1');
-    const u = udp(s.AF_INET, '127.0.0.1');
-    const v = udp(s.AF_INET, '127.0.0.1');
+    const x = udpSocket('AF_INET6', '::1');
+    const y = udpSocket('AF_INET6', '::1');
+    const u = udpSocket('AF_INET', '127.0.0.1');
+    const v = udpSocket('AF_INET', '127.0.0.1');
     try {
       s.setsockopt(y.fd, s.IPPROTO_IPV6, s.IPV6_RECVPKTINFO, 1);
       s.sendmsg(x.fd, { iov: 'six', addr: y.addr });
@@ -323,8 +317,8 @@ describe('sendmmsg / recvmmsg', () => {
   const BATCH = 64;
 
   it(`move ${COUNT.toLocaleString('en')} UDP datagrams, sequence numbers checked (sync)`, () => {
-    const x = udp(s.AF_INET, '127.0.0.1');
-    const y = udp(s.AF_INET, '127.0.0.1');
+    const x = udpSocket('AF_INET', '127.0.0.1');
+    const y = udpSocket('AF_INET', '127.0.0.1');
     try {
       s.connect(x.fd, y.addr);
       const out = Array.from({ length: BATCH }, () => new DataView(new ArrayBuffer(8)));
@@ -499,7 +493,9 @@ describe('bad input: clear errors, never a crash', () => {
         [() => s.sendmsg(a, { iov: 'x', control: [{ level: s.SOL_SOCKET, type: s.SCM_RIGHTS, fds: [-1] }] }), 'ERR_OUT_OF_RANGE'],
         [() => s.sendmsg(a, { iov: 'x', control: [{ level: s.SOL_SOCKET, type: s.SCM_RIGHTS, fds: 'x' as never }] }), 'ERR_INVALID_ARG_TYPE'],
         [() => s.sendmsg(a, { iov: 'x', control: [{ level: s.SOL_SOCKET, type: s.SCM_CREDENTIALS, cred: { pid: 1, uid: -1, gid: 0 } }] }), 'ERR_OUT_OF_RANGE'],
-        [() => s.sendmsg(a, { iov: 'x', control: [{ level: s.IPPROTO_IP, type: s.IP_PKTINFO, pktinfo: { ifindex: 0, addr: 'nope' } }] }), 'ERR_INVALID_ARG_VALUE'],
+        // pktinfo addresses are read like every address: an address object's errors, NUL included
+        [() => s.sendmsg(a, { iov: 'x', control: [{ level: s.IPPROTO_IP, type: s.IP_PKTINFO, pktinfo: { ifindex: 0, addr: 'nope' } }] }), 'ERR_INVALID_IP_ADDRESS'],
+        [() => s.sendmsg(a, { iov: 'x', control: [{ level: s.IPPROTO_IP, type: s.IP_PKTINFO, pktinfo: { ifindex: 0, addr: '127.0.0.1\0x' } }] }), 'ERR_INVALID_IP_ADDRESS'],
         [() => s.sendmsg(a, { iov: 'x', control: [{ level: 1, type: 1, data: new Uint8Array((1 << 20) + 1) }] }), 'ERR_OUT_OF_RANGE'],
         [() => s.sendmsg(a, { iov: 'x', control: new Uint8Array((1 << 20) + 1) }), 'ERR_OUT_OF_RANGE'],
         [() => s.sendmsg(a, { iov: 'x', addr: { family: 'AF_UNIX', path: 'x'.repeat(200) } }), 'ERR_OUT_OF_RANGE'],
