@@ -110,6 +110,13 @@ export function tcpListener(family: 'AF_INET' | 'AF_INET6' = 'AF_INET', reuseadd
   return { fd, port: addr.port };
 }
 
+/** A UDP socket bound to `address` on a kernel-chosen port, and that address as getsockname() says it. */
+export function udpSocket(family: 'AF_INET' | 'AF_INET6', address: string): { fd: number; addr: s.Address } {
+  const fd = s.socket(family === 'AF_INET' ? s.AF_INET : s.AF_INET6, s.SOCK_DGRAM);
+  s.bind(fd, { family, address });
+  return { fd, addr: s.getsockname(fd)! };
+}
+
 /** Closes each fd, ignoring ones already closed. */
 export function closeAll(...fds: number[]): void {
   for (const fd of fds) {

@@ -3,18 +3,12 @@ import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
 
-import { closeAll } from './helpers.js';
+import { closeAll, udpSocket } from './helpers.js';
 
 const families = [
   { name: 'AF_INET', af: s.AF_INET, loopback: '127.0.0.1' },
   { name: 'AF_INET6', af: s.AF_INET6, loopback: '::1' },
 ] as const;
-
-function udpSocket(name: 'AF_INET' | 'AF_INET6', loopback: string) {
-  const fd = s.socket(name === 'AF_INET' ? s.AF_INET : s.AF_INET6, s.SOCK_DGRAM);
-  s.bind(fd, { family: name, address: loopback });
-  return { fd, addr: s.getsockname(fd)! };
-}
 
 describe.each(families)('UDP over $name', ({ name, loopback }) => {
   it('sendto/recvfrom carry datagrams and their source address both ways', () => {
