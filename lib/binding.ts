@@ -140,6 +140,7 @@ export interface Native {
   shutdown(fd: number, how: number): void;
   setNonBlocking(fd: number, on: boolean): void;
   getNonBlocking(fd: number): boolean;
+  trace(on?: boolean): boolean;
 
   bind(fd: number, addr: AddressInput): void;
   listen(fd: number, backlog?: number): void;

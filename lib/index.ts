@@ -95,6 +95,27 @@ export function getNonBlocking(fd: number): boolean {
   return n.getNonBlocking(fd);
 }
 
+/**
+ * Switches the syscall trace on or off for this thread (the main thread, or one Worker) and returns
+ * whether it was on; `trace()` without an argument only reads it. No syscall of its own: it is strace(1)
+ * from the inside.
+ *
+ * While on, every system call sockfd makes on this thread is printed to stderr after it returns, one
+ * line each, in strace's notation, arguments decoded:
+ * `bind(3, {sa_family=AF_INET, sin_port=htons(4321), sin_addr=inet_addr("0.0.0.0")}, 16) = 0`, and a
+ * failure as `accept4(3, 0x7ffc..., [128], SOCK_CLOEXEC) = -1 EAGAIN (Resource temporarily unavailable)`.
+ * That includes the calls sockfd/promises makes again when a socket becomes ready, so a trace shows
+ * every try. `send`/`recv` show as `sendto`/`recvfrom`, as they do under strace: that is the system
+ * call glibc makes. Starting the process with `SOCKFD_TRACE=1` switches it on from the start (in every
+ * thread).
+ *
+ * @param on true to trace, false to stop; leave out to only ask.
+ * @returns whether the trace was on before this call.
+ */
+export function trace(on?: boolean): boolean {
+  return n.trace(on);
+}
+
 // ---- bind, listen, accept, connect, getsockname, getpeername --------------------------------------
 
 /**

@@ -23,12 +23,12 @@ int AcceptFlagsArg(Napi::Value v) {
 
 int AcceptConnection(int fd, SockAddr& peer, int flags) {
   peer.length = sizeof(peer.storage);
+  // accept4() makes the new fd close-on-exec (and, with SOCK_NONBLOCK, non-blocking) in the same call;
+  // without it (macOS) sys::accept4 is accept(), and flags is 0.
 #ifdef SOCK_CLOEXEC
-  // accept4() makes the new fd close-on-exec (and, with SOCK_NONBLOCK, non-blocking) in the same call.
-  return accept4(fd, peer.get(), &peer.length, flags | SOCK_CLOEXEC);
-#else
-  return accept(fd, peer.get(), &peer.length);
+  flags |= SOCK_CLOEXEC;
 #endif
+  return sys::accept4(fd, peer.get(), &peer.length, flags);
 }
 
 Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer) {
@@ -39,7 +39,7 @@ Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer) {
     result.Set("addr", AddressToJS(env, peer.get(), peer.length));
     return result;
   } catch (...) {  // JS (a setter on Object.prototype) threw: the caller would never learn the fd
-    close(client);
+    sys::close(client);
     throw;
   }
 }
@@ -49,14 +49,14 @@ namespace {
 Napi::Value Bind(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   SockAddr addr = AddressArg(info[1]);
-  if (bind(fd, addr.get(), addr.length) < 0) ThrowErrno(info.Env(), errno, "bind", addr.get(), addr.length);
+  if (sys::bind(fd, addr.get(), addr.length) < 0) ThrowErrno(info.Env(), errno, "bind", addr.get(), addr.length);
   return info.Env().Undefined();
 }
 
 Napi::Value Listen(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   int backlog = IsMissing(info[1]) ? SOMAXCONN : Int32Arg(info[1], "backlog");
-  if (listen(fd, backlog) < 0) ThrowErrno(info.Env(), errno, "listen");
+  if (sys::listen(fd, backlog) < 0) ThrowErrno(info.Env(), errno, "listen");
   return info.Env().Undefined();
 }
 
@@ -72,7 +72,7 @@ Napi::Value Accept(const Napi::CallbackInfo& info) {
 Napi::Value Connect(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   SockAddr addr = AddressArg(info[1]);
-  if (connect(fd, addr.get(), addr.length) < 0)
+  if (sys::connect(fd, addr.get(), addr.length) < 0)
     ThrowErrno(info.Env(), errno, "connect", addr.get(), addr.length);
   return info.Env().Undefined();
 }
@@ -86,8 +86,8 @@ Napi::Value SockName(const Napi::CallbackInfo& info, const char* syscall) {
   return AddressToJS(info.Env(), addr.get(), addr.length);
 }
 
-Napi::Value GetSockName(const Napi::CallbackInfo& info) { return SockName<getsockname>(info, "getsockname"); }
-Napi::Value GetPeerName(const Napi::CallbackInfo& info) { return SockName<getpeername>(info, "getpeername"); }
+Napi::Value GetSockName(const Napi::CallbackInfo& info) { return SockName<sys::getsockname>(info, "getsockname"); }
+Napi::Value GetPeerName(const Napi::CallbackInfo& info) { return SockName<sys::getpeername>(info, "getpeername"); }
 
 }  // namespace
 

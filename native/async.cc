@@ -37,7 +37,7 @@ class RecvOp : public Op {
     buf_.Set(info[1], b, len);
   }
   Outcome Attempt() override {
-    return Retrying(err, n_, [&] { return recv(fd, buf_.data, buf_.length, flags_); });
+    return Retrying(err, n_, [&] { return sys::recv(fd, buf_.data, buf_.length, flags_); });
   }
   Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
   void Hold(Napi::Env env) override { buf_.Hold(env); }
@@ -55,7 +55,7 @@ class RecvFromOp : public RecvOp {
   Outcome Attempt() override {
     return Retrying(err, n_, [&] {
       from_.length = sizeof(from_.storage);
-      return recvfrom(fd, buf_.data, buf_.length, flags_, from_.get(), &from_.length);
+      return sys::recvfrom(fd, buf_.data, buf_.length, flags_, from_.get(), &from_.length);
     });
   }
   Napi::Value Result(Napi::Env env) override {
@@ -80,7 +80,7 @@ class SendOp : public Op {
   }
   Outcome Attempt() override {
     return Retrying(err, n_, [&] {
-      return sendto(fd, data_.view.data, data_.view.length, flags_, has_addr_ ? addr_.get() : nullptr, addr_.length);
+      return sys::sendto(fd, data_.view.data, data_.view.length, flags_, has_addr_ ? addr_.get() : nullptr, addr_.length);
     });
   }
   Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
@@ -109,7 +109,7 @@ class SendAllOp : public SendOp {
       if (sent_ == data_.view.length) return Outcome::kDone;
       ssize_t n;
       Outcome o = Retrying(err, n, [&] {
-        return send(fd, data_.view.data + sent_, data_.view.length - sent_, flags_);
+        return sys::send(fd, data_.view.data + sent_, data_.view.length - sent_, flags_);
       });
       if (o != Outcome::kDone) return o;
       sent_ += static_cast<size_t>(n);
@@ -154,7 +154,7 @@ class ConnectOp : public Op {
   Outcome Attempt() override {
     if (!started_) {
       started_ = true;
-      if (connect(fd, addr_.get(), addr_.length) == 0) return Outcome::kDone;
+      if (sys::connect(fd, addr_.get(), addr_.length) == 0) return Outcome::kDone;
       err = errno;
       // EINTR: the connection attempt goes on asynchronously, like EINPROGRESS (connect(2)). EAGAIN is
       // AF_UNIX's "backlog full": an error, as in libuv, since writability would not say when to retry.
@@ -162,7 +162,7 @@ class ConnectOp : public Op {
     }
     int so_error = 0;
     socklen_t len = sizeof(so_error);
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0) so_error = errno;
+    if (sys::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0) so_error = errno;
     if (so_error == 0) return Outcome::kDone;
     err = so_error;
     return Outcome::kFailed;

@@ -21,7 +21,7 @@ Napi::Value Send(const Napi::CallbackInfo& info) {
   Bytes data = DataArg(info[1], "data", storage);
   size_t len = LengthArg(info[2], "len", data.length);
   int flags = FlagsArg(info[3]);
-  ssize_t n = send(fd, data.data, len, flags);
+  ssize_t n = sys::send(fd, data.data, len, flags);
   if (n < 0) ThrowErrno(info.Env(), errno, "send");
   return Count(info.Env(), n);
 }
@@ -31,7 +31,7 @@ Napi::Value Recv(const Napi::CallbackInfo& info) {
   Bytes buf = ViewArg(info[1], "buf");
   size_t len = LengthArg(info[2], "len", buf.length);
   int flags = FlagsArg(info[3]);
-  ssize_t n = recv(fd, buf.data, len, flags);
+  ssize_t n = sys::recv(fd, buf.data, len, flags);
   if (n < 0) ThrowErrno(info.Env(), errno, "recv");
   return Count(info.Env(), n);
 }
@@ -46,7 +46,7 @@ Napi::Value SendTo(const Napi::CallbackInfo& info) {
   Bytes data = DataArg(info[1], "data", storage);
   size_t len = LengthArg(info[2], "len", data.length);
   int flags = FlagsArg(info[3]);
-  ssize_t n = sendto(fd, data.data, len, flags, has_addr ? addr.get() : nullptr, addr.length);
+  ssize_t n = sys::sendto(fd, data.data, len, flags, has_addr ? addr.get() : nullptr, addr.length);
   if (n < 0) ThrowErrno(info.Env(), errno, "sendto", has_addr ? addr.get() : nullptr, addr.length);
   return Count(info.Env(), n);
 }
@@ -59,7 +59,7 @@ Napi::Value RecvFrom(const Napi::CallbackInfo& info) {
   int flags = FlagsArg(info[3]);
   SockAddr from;
   from.length = sizeof(from.storage);
-  ssize_t n = recvfrom(fd, buf.data, len, flags, from.get(), &from.length);
+  ssize_t n = sys::recvfrom(fd, buf.data, len, flags, from.get(), &from.length);
   if (n < 0) ThrowErrno(env, errno, "recvfrom");
   Napi::Object result = Napi::Object::New(env);
   result.Set("bytes", Count(env, n));
@@ -72,7 +72,7 @@ Napi::Value Read(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   Bytes buf = ViewArg(info[1], "buf");
   size_t len = LengthArg(info[2], "len", buf.length);
-  ssize_t n = read(fd, buf.data, len);
+  ssize_t n = sys::read(fd, buf.data, len);
   if (n < 0) ThrowErrno(info.Env(), errno, "read");
   return Count(info.Env(), n);
 }
@@ -82,7 +82,7 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   std::string storage;
   Bytes data = DataArg(info[1], "data", storage);
   size_t len = LengthArg(info[2], "len", data.length);
-  ssize_t n = write(fd, data.data, len);
+  ssize_t n = sys::write(fd, data.data, len);
   if (n < 0) ThrowErrno(info.Env(), errno, "write");
   return Count(info.Env(), n);
 }
@@ -95,7 +95,7 @@ Napi::Value ReadV(const Napi::CallbackInfo& info) {
     Bytes b = ViewArg(items[i], "bufs[i]");
     iov[i] = iovec{b.data, b.length};
   }
-  ssize_t n = readv(fd, iov.data(), static_cast<int>(iov.size()));
+  ssize_t n = sys::readv(fd, iov.data(), static_cast<int>(iov.size()));
   if (n < 0) ThrowErrno(info.Env(), errno, "readv");
   return Count(info.Env(), n);
 }
@@ -109,7 +109,7 @@ Napi::Value WriteV(const Napi::CallbackInfo& info) {
     Bytes b = DataArg(items[i], "bufs[i]", storage[i]);
     iov[i] = iovec{b.data, b.length};
   }
-  ssize_t n = writev(fd, iov.data(), static_cast<int>(iov.size()));
+  ssize_t n = sys::writev(fd, iov.data(), static_cast<int>(iov.size()));
   if (n < 0) ThrowErrno(info.Env(), errno, "writev");
   return Count(info.Env(), n);
 }

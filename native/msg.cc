@@ -376,7 +376,7 @@ Napi::Value OwningFds(Napi::Env env, const std::vector<int>& fds, Build build) {
   try {
     return build();
   } catch (...) {
-    for (int fd : fds) close(fd);
+    for (int fd : fds) sys::close(fd);
     throw;
   }
 }
@@ -454,7 +454,7 @@ Napi::Value SendMsg(const Napi::CallbackInfo& info) {
   msg.Bind();
   msghdr h;
   msg.Header(h);
-  ssize_t n = sendmsg(fd, &h, flags);
+  ssize_t n = sys::sendmsg(fd, &h, flags);
   if (n < 0) ThrowErrno(info.Env(), errno, "sendmsg", msg.addr(), msg.addrlen());
   return Count(info.Env(), n);
 }
@@ -467,7 +467,7 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   msg.Bind();
   msghdr h;
   msg.Header(h);
-  ssize_t n = recvmsg(fd, &h, flags);
+  ssize_t n = sys::recvmsg(fd, &h, flags);
   if (n < 0) ThrowErrno(info.Env(), errno, "recvmsg");
   return RecvMsgResult(info.Env(), msg, h, n);
 }
@@ -477,7 +477,7 @@ Napi::Value SendMmsg(const Napi::CallbackInfo& info) {
   Batch batch;
   batch.Read(info[1], Msg::kOut, "sendmmsg");
   int flags = FlagsArg(info[2]);
-  int n = sendmmsg(fd, batch.Headers(), batch.size(), flags);
+  int n = sys::sendmmsg(fd, batch.Headers(), batch.size(), flags);
   if (n < 0) ThrowErrno(info.Env(), errno, "sendmmsg");
   return Count(info.Env(), n);
 }
@@ -489,7 +489,7 @@ Napi::Value RecvMmsg(const Napi::CallbackInfo& info) {
   Batch batch;
   batch.Read(info[1], Msg::kIn, "recvmmsg");
   int flags = FlagsArg(info[2]) | MSG_CMSG_CLOEXEC;
-  int n = recvmmsg(fd, batch.Headers(), batch.size(), flags, has_timeout ? &ts : nullptr);
+  int n = sys::recvmmsg(fd, batch.Headers(), batch.size(), flags, has_timeout ? &ts : nullptr);
   if (n < 0) ThrowErrno(info.Env(), errno, "recvmmsg");
   return batch.Received(info.Env(), static_cast<size_t>(n));
 }
@@ -516,7 +516,7 @@ class MsgOp : public Op {
   }
   Outcome Attempt() override {
     msg_.Header(h_);
-    return Retrying(err, n_, [&] { return direction == kRead ? recvmsg(fd, &h_, flags_) : sendmsg(fd, &h_, flags_); });
+    return Retrying(err, n_, [&] { return direction == kRead ? sys::recvmsg(fd, &h_, flags_) : sys::sendmsg(fd, &h_, flags_); });
   }
   Napi::Value Result(Napi::Env env) override {
     return direction == kRead ? RecvMsgResult(env, msg_, h_, n_) : Count(env, n_);
@@ -542,8 +542,8 @@ class MmsgOp : public Op {
   }
   Outcome Attempt() override {
     return Retrying(err, n_, [&] {
-      return direction == kRead ? recvmmsg(fd, batch_.Headers(), batch_.size(), flags_, nullptr)
-                                : sendmmsg(fd, batch_.Headers(), batch_.size(), flags_);
+      return direction == kRead ? sys::recvmmsg(fd, batch_.Headers(), batch_.size(), flags_, nullptr)
+                                : sys::sendmmsg(fd, batch_.Headers(), batch_.size(), flags_);
     });
   }
   Napi::Value Result(Napi::Env env) override {

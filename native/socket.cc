@@ -23,7 +23,7 @@ Napi::Value Socket(const Napi::CallbackInfo& info) {
   int domain = Int32Arg(info[0], "domain");
   int type = Int32Arg(info[1], "type");
   int protocol = IsMissing(info[2]) ? 0 : Int32Arg(info[2], "protocol");
-  int fd = socket(domain, type | kCloexec, protocol);
+  int fd = sys::socket(domain, type | kCloexec, protocol);
   if (fd < 0) ThrowErrno(info.Env(), errno, "socket");
   ReleaseFd(info.Env(), fd);  // a new fd: nothing the async layer recorded for its number applies
   return Napi::Number::New(info.Env(), fd);
@@ -34,7 +34,7 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
   int type = Int32Arg(info[1], "type");
   int protocol = IsMissing(info[2]) ? 0 : Int32Arg(info[2], "protocol");
   int sv[2];
-  if (socketpair(domain, type | kCloexec, protocol, sv) < 0) ThrowErrno(info.Env(), errno, "socketpair");
+  if (sys::socketpair(domain, type | kCloexec, protocol, sv) < 0) ThrowErrno(info.Env(), errno, "socketpair");
   ReleaseFd(info.Env(), sv[0]);
   ReleaseFd(info.Env(), sv[1]);
   Napi::Array pair = Napi::Array::New(info.Env(), 2);
@@ -48,14 +48,14 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
   // Pending async operations reject with ECANCELED and libuv stops polling the fd before it is closed.
   ReleaseFd(info.Env(), fd);
   // Linux releases the fd even when close() fails with EINTR, so it is never retried (close(2) NOTES).
-  if (close(fd) < 0) ThrowErrno(info.Env(), errno, "close");
+  if (sys::close(fd) < 0) ThrowErrno(info.Env(), errno, "close");
   return info.Env().Undefined();
 }
 
 Napi::Value Shutdown(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   int how = Int32Arg(info[1], "how");
-  if (shutdown(fd, how) < 0) ThrowErrno(info.Env(), errno, "shutdown");
+  if (sys::shutdown(fd, how) < 0) ThrowErrno(info.Env(), errno, "shutdown");
   return info.Env().Undefined();
 }
 
@@ -64,14 +64,14 @@ Napi::Value SetNonBlocking(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   if (!info[1].IsBoolean()) ThrowInvalidArgType(info.Env(), "on", "of type boolean", info[1]);
   int on = info[1].As<Napi::Boolean>().Value() ? 1 : 0;
-  if (ioctl(fd, FIONBIO, &on) < 0) ThrowErrno(info.Env(), errno, "ioctl");
+  if (sys::ioctl_fionbio(fd, &on) < 0) ThrowErrno(info.Env(), errno, "ioctl");
   ForgetNonBlocking(info.Env(), fd);
   return info.Env().Undefined();
 }
 
 Napi::Value GetNonBlocking(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
-  int flags = fcntl(fd, F_GETFL);
+  int flags = sys::fcntl_getfl(fd);
   if (flags < 0) ThrowErrno(info.Env(), errno, "fcntl");
   return Napi::Boolean::New(info.Env(), (flags & O_NONBLOCK) != 0);
 }

@@ -8,6 +8,8 @@
 
 #include <napi.h>
 
+#include "sys.h"
+
 #include <sys/socket.h>
 
 #include <cstddef>
@@ -122,6 +124,7 @@ void InitSockaddrLayout(Napi::Env env, Napi::Object exports);
 void InitWatcher(Napi::Env env, Napi::Object exports);
 void InitAsync(Napi::Env env, Napi::Object exports);
 void InitMsg(Napi::Env env, Napi::Object exports);
+void InitTrace(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 

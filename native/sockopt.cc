@@ -82,7 +82,7 @@ Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
   } else {
     ThrowInvalidArgType(env, "value", "of type number, boolean, object or an instance of Uint8Array", value);
   }
-  if (setsockopt(fd, level, optname, optval, optlen) < 0) ThrowErrno(env, errno, "setsockopt");
+  if (sys::setsockopt(fd, level, optname, optval, optlen) < 0) ThrowErrno(env, errno, "setsockopt");
   return env.Undefined();
 }
 
@@ -95,7 +95,7 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
     // Raw bytes: the kernel writes at most `length`, and reports how many it wrote.
     socklen_t len = static_cast<socklen_t>(IntegerArg(info[3], "length", 0, kMaxOptLen));
     std::vector<uint8_t> buf(len);
-    if (getsockopt(fd, level, optname, buf.data(), &len) < 0) ThrowErrno(env, errno, "getsockopt");
+    if (sys::getsockopt(fd, level, optname, buf.data(), &len) < 0) ThrowErrno(env, errno, "getsockopt");
     len = std::min<socklen_t>(len, static_cast<socklen_t>(buf.size()));
     Napi::Uint8Array out = Napi::Uint8Array::New(env, len);
     if (len > 0) std::memcpy(out.Data(), buf.data(), len);
@@ -104,7 +104,7 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
   if (IsLingerOption(level, optname)) {
     linger lg{};
     socklen_t len = sizeof(lg);
-    if (getsockopt(fd, level, optname, &lg, &len) < 0) ThrowErrno(env, errno, "getsockopt");
+    if (sys::getsockopt(fd, level, optname, &lg, &len) < 0) ThrowErrno(env, errno, "getsockopt");
     Napi::Object o = Napi::Object::New(env);
     o.Set("onoff", lg.l_onoff);
     o.Set("linger", lg.l_linger);
@@ -113,7 +113,7 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
   if (IsTimeoutOption(level, optname)) {
     timeval tv{};
     socklen_t len = sizeof(tv);
-    if (getsockopt(fd, level, optname, &tv, &len) < 0) ThrowErrno(env, errno, "getsockopt");
+    if (sys::getsockopt(fd, level, optname, &tv, &len) < 0) ThrowErrno(env, errno, "getsockopt");
     Napi::Object o = Napi::Object::New(env);
     o.Set("sec", static_cast<double>(tv.tv_sec));
     o.Set("usec", static_cast<double>(tv.tv_usec));
@@ -123,7 +123,7 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
   if (level == SOL_SOCKET && optname == SO_PEERCRED) {
     ucred cred{};
     socklen_t len = sizeof(cred);
-    if (getsockopt(fd, level, optname, &cred, &len) < 0) ThrowErrno(env, errno, "getsockopt");
+    if (sys::getsockopt(fd, level, optname, &cred, &len) < 0) ThrowErrno(env, errno, "getsockopt");
     Napi::Object o = Napi::Object::New(env);
     o.Set("pid", static_cast<double>(cred.pid));
     o.Set("uid", static_cast<double>(cred.uid));
@@ -133,7 +133,7 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
 #endif
   int value = 0;
   socklen_t len = sizeof(value);
-  if (getsockopt(fd, level, optname, &value, &len) < 0) ThrowErrno(env, errno, "getsockopt");
+  if (sys::getsockopt(fd, level, optname, &value, &len) < 0) ThrowErrno(env, errno, "getsockopt");
   // A few IP options answer with a single byte (ip(7): IP_MULTICAST_TTL, IP_MULTICAST_LOOP).
   if (len == 1) value = *reinterpret_cast<unsigned char*>(&value);
   return Napi::Number::New(env, value);

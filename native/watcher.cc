@@ -269,7 +269,7 @@ void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
   // Like a net.Socket's, a Socket object's fd dies with its environment. (Plain fds from socket() stay
   // open, as fs.openSync's do.) Their poll handles are closed above, so epoll no longer has them.
   for (size_t fd = 0; fd < owned_.size(); fd++)
-    if (owned_[fd]) close(static_cast<int>(fd));
+    if (owned_[fd]) sys::close(static_cast<int>(fd));
   owned_.clear();
   MaybeFinish();
 }
@@ -374,7 +374,7 @@ Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op) {
   if (state == nullptr || state->TryNow(d)) {
     if (op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking)) {
       int on = 1;
-      if (ioctl(fd, FIONBIO, &on) < 0) return Failed(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
+      if (sys::ioctl_fionbio(fd, &on) < 0) return Failed(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
       state = engine->Create(fd);
       state->nonblocking = true;
     }
