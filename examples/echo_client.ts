@@ -18,7 +18,7 @@ connect(sockfd, server); // connect(2)
 const str = Buffer.from('你好啊服务器!\n\0'); // char str[] = "...": sizeof(str) counts the NUL
 send(sockfd, str, str.length, 0); // send(2)
 const buf = Buffer.alloc(MAXDATASIZE);
-const num = recv(sockfd, buf, MAXDATASIZE, 0); // recv(2)
+const num = recv(sockfd, buf, MAXDATASIZE - 1, 0); // recv(2)
 buf[num - 1] = 0x20; // buf[num-1] = ' ': the NUL becomes a space
 console.log(`server message: ${buf.toString('utf8', 0, num)}`);
 close(sockfd); // close(2)

@@ -1,6 +1,6 @@
 // Seed 001's echo server, statement for statement (the C original: examples/c/echo_server.c).
 // Usage: node dist/examples/echo_server.js [port=4321] [--once]
-// Blocking, like the C: accept() and recv() block this thread.
+// Blocking, like the C: accept() and recv() block this thread (echo_server_async.ts: the promises twin).
 import {
   accept, AF_INET, bind, close, htonl, htons, INADDR_ANY, listen, recv, send, setsockopt,
   SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, getsockname, type InetAddress,

@@ -57,12 +57,20 @@ export async function withTmpDirAsync<T>(fn: (dir: string) => Promise<T>): Promi
 
 /** Compiles test/fixtures/<name>.c with cc (once per source change) and returns the binary's path. */
 export function compileFixture(name: string): string {
-  const src = join(fixtures, `${name}.c`);
+  return compile(join(fixtures, `${name}.c`), name);
+}
+
+/** Compiles the C twin of an example, examples/c/<name>.c, as compileFixture does. */
+export function compileExample(name: string): string {
+  return compile(join(fixtures, '..', '..', 'examples', 'c', `${name}.c`), `example_${name}`);
+}
+
+function compile(src: string, name: string): string {
   const binDir = join(fixtures, 'bin');
   const bin = join(binDir, name);
   mkdirSync(binDir, { recursive: true });
   if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
-    execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', bin, src]);
+    execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', bin, src]);
   }
   return bin;
 }
@@ -173,4 +181,66 @@ export function fillSendBuffer(fd: number, chunk = 65536): number {
 /** Resolves to 'pending' if `promise` has not settled within `ms`. */
 export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
   return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(resolve, ms, 'pending'))]);
+}
+
+/**
+ * A child driven through its stdin, as a person at a terminal would: wait for what it prints (a prompt),
+ * then type a line. Everything it printed stays in `out`.
+ */
+export class Interactive {
+  readonly child: ChildProcess;
+  out = '';
+  err = '';
+  private readonly exit: Promise<number | null>;
+  private seen = 0;
+
+  constructor(cmd: string, args: string[]) {
+    this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.out += d));
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.err += d));
+    this.exit = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('close', (code) => {
+        this.child.stdin!.destroy(); // 'close' does not wait for our end of stdin
+        resolve(code);
+      });
+    });
+  }
+
+  /** Waits until the output printed since the last match matches `pattern` (10 s at most). */
+  async expect(pattern: RegExp): Promise<RegExpExecArray> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const m = pattern.exec(this.out.slice(this.seen));
+      if (m) {
+        this.seen += m.index + m[0].length;
+        return m;
+      }
+      if (this.child.exitCode !== null || this.child.signalCode !== null || Date.now() > deadline) {
+        throw new Error(`no ${pattern} in the output of ${this.child.spawnfile}: ${JSON.stringify(this.out.slice(this.seen))} ${this.err}`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  type(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  /** Ends stdin and waits for the exit code (killing the child after 10 s). */
+  async close(): Promise<number | null> {
+    this.child.stdin!.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    try {
+      return await this.exit;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops a server that would run forever (nothing if it has exited). */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exit;
+  }
 }

@@ -1,4 +1,8 @@
-/* Seed 001's echo client (reformatted from the tutorial): resolves the host, sends the greeting with its NUL. */
+/* Seed 001's echo client (reformatted from the tutorial): resolves the host, sends the greeting with its NUL.
+ * The TypeScript twins: examples/echo_client.ts (blocking) and examples/echo_client_async.ts (promises).
+ * Added to the original: an optional port argument, and a NUL after the received bytes (the original
+ * printed buf with %s after overwriting the NUL it received, reading past the data).
+ * Usage: echo_client <host> [port=4321] */
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -15,8 +19,8 @@ int main(int argc, char *argv[]) {
   char buf[MAXDATASIZE];
   struct hostent *he;
   struct sockaddr_in server;
-  if (argc != 2) {
-    printf("Usage: %s <IP Address>\n", argv[0]);
+  if (argc < 2) {
+    printf("Usage: %s <IP Address> [port]\n", argv[0]);
     exit(1);
   }
   if ((he = gethostbyname(argv[1])) == NULL) {
@@ -29,7 +33,7 @@ int main(int argc, char *argv[]) {
   }
   bzero(&server, sizeof(server));
   server.sin_family = AF_INET;
-  server.sin_port = htons(PORT);
+  server.sin_port = htons(argc > 2 ? atoi(argv[2]) : PORT);
   server.sin_addr = *((struct in_addr *)he->h_addr);
   if (connect(sockfd, (struct sockaddr *)&server, sizeof(server)) == -1) {
     printf("connect() error\n");
@@ -40,10 +44,11 @@ int main(int argc, char *argv[]) {
     printf("send() error\n");
     exit(1);
   }
-  if ((num = recv(sockfd, buf, MAXDATASIZE, 0)) == -1) {
+  if ((num = recv(sockfd, buf, MAXDATASIZE - 1, 0)) <= 0) {
     printf("recv() error\n");
     exit(1);
   }
+  buf[num] = '\0';
   buf[num - 1] = ' ';
   printf("server message: %s\n", buf);
   close(sockfd);

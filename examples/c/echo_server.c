@@ -1,4 +1,8 @@
-/* Seed 001's echo server (reformatted from the tutorial): port 4321, SO_REUSEADDR, INADDR_ANY, backlog 1. */
+/* Seed 001's echo server (reformatted from the tutorial): port 4321, SO_REUSEADDR, INADDR_ANY, backlog 1.
+ * The TypeScript twins: examples/echo_server.ts (blocking) and examples/echo_server_async.ts (promises).
+ * Added to the original: an optional port argument (0 = any free port), the "listening on port" line
+ * (from getsockname, so a test can find a port 0 server) and line-buffered stdout (so a pipe sees each
+ * line as it is printed). Usage: echo_server [port=4321] [--once] */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -12,7 +16,10 @@
 #define BACKLOG 1
 #define MAXRECVLEN 1024
 
-int main(void) {
+int main(int argc, char *argv[]) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  int port = argc > 1 ? atoi(argv[1]) : PORT;
+  int once = argc > 2 && strcmp(argv[2], "--once") == 0;
   char buf[MAXRECVLEN];
   int listenfd, connectfd;
   struct sockaddr_in server, client;
@@ -25,7 +32,7 @@ int main(void) {
   setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &opt, sizeof(opt));
   bzero(&server, sizeof(server));
   server.sin_family = AF_INET;
-  server.sin_port = htons(PORT);
+  server.sin_port = htons(port);
   server.sin_addr.s_addr = htonl(INADDR_ANY);
   if (bind(listenfd, (struct sockaddr *)&server, sizeof(server)) == -1) {
     perror("Bind() error.");
@@ -35,8 +42,11 @@ int main(void) {
     perror("listen() error.");
     exit(1);
   }
-  addrlen = sizeof(client);
-  while (1) {
+  addrlen = sizeof(server);
+  getsockname(listenfd, (struct sockaddr *)&server, &addrlen);
+  printf("listening on port %d\n", ntohs(server.sin_port));
+  do {
+    addrlen = sizeof(client);
     if ((connectfd = accept(listenfd, (struct sockaddr *)&client, &addrlen)) == -1) {
       perror("accept() error.");
       exit(1);
@@ -56,7 +66,7 @@ int main(void) {
       }
       send(connectfd, buf, iret, 0);
     }
-  }
+  } while (!once);
   close(listenfd);
   return 0;
 }
