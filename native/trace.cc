@@ -21,6 +21,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "sockfd.h"
 
@@ -47,7 +48,7 @@ constexpr Name kFamilies[] = {
 constexpr Name kTypes[] = {N(SOCK_STREAM), N(SOCK_DGRAM), N(SOCK_RAW), N(SOCK_RDM), N(SOCK_SEQPACKET)};
 constexpr Name kTypeFlags[] = {
 #ifdef SOCK_NONBLOCK
-    N(SOCK_NONBLOCK), N(SOCK_CLOEXEC),
+    N(SOCK_CLOEXEC), N(SOCK_NONBLOCK),  // strace's order
 #endif
 };
 // strace names level 0 SOL_IP and protocol 0 IPPROTO_IP (not IPPROTO_HOPOPTS, the same number).
@@ -124,12 +125,7 @@ constexpr Name kMsgFlags[] = {
 #endif
 };
 constexpr Name kShutHow[] = {N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR)};
-constexpr Name kOpenFlags[] = {
-    N(O_NONBLOCK), N(O_APPEND),
-#ifdef O_LARGEFILE
-    N(O_LARGEFILE),
-#endif
-};
+constexpr Name kOpenFlags[] = {N(O_NONBLOCK), N(O_APPEND)};
 constexpr Name kCmsgTypes[] = {
     N(SCM_RIGHTS),
 #ifdef SCM_CREDENTIALS
@@ -288,6 +284,13 @@ void AppendIov(std::string& s, const iovec* iov, size_t count, size_t shown, boo
   s.push_back(']');
 }
 
+#ifdef SO_PEERCRED
+void AppendCred(std::string& s, const ucred& cred) {
+  s.append("{pid=").append(std::to_string(cred.pid)).append(", uid=").append(std::to_string(cred.uid));
+  s.append(", gid=").append(std::to_string(cred.gid)).push_back('}');
+}
+#endif
+
 // Control messages, walked with CMSG_FIRSTHDR/NXTHDR and read only inside msg_control.
 void AppendCmsgs(std::string& s, const msghdr* m) {
   s.push_back('[');
@@ -297,20 +300,17 @@ void AppendCmsgs(std::string& s, const msghdr* m) {
     s.append("{cmsg_len=").append(std::to_string(c->cmsg_len)).append(", cmsg_level=");
     const char* level = Lookup(kLevels, c->cmsg_level);
     s.append(level != nullptr ? level : std::to_string(c->cmsg_level)).append(", cmsg_type=");
-    const char* type = nullptr;
-    if (c->cmsg_level == SOL_SOCKET) {
-      type = Lookup(kCmsgTypes, c->cmsg_type);
-    } else {
-      size_t count = 0;
-      const Name* names = OptionsFor(c->cmsg_level, count);
-      for (size_t i = 0; i < count && type == nullptr; i++)
-        if (names[i].value == c->cmsg_type) type = names[i].name;
+    // strace names and decodes SOL_SOCKET's types; for other levels it prints the type number only
+    if (c->cmsg_level != SOL_SOCKET) {
+      s.append(Hex(c->cmsg_type)).push_back('}');
+      continue;
     }
-    s.append(type != nullptr ? type : std::to_string(c->cmsg_type)).append(", cmsg_data=");
+    const char* type = Lookup(kCmsgTypes, c->cmsg_type);
+    s.append(type != nullptr ? type : Hex(c->cmsg_type)).append(", cmsg_data=");
     const unsigned char* data = CMSG_DATA(c);
     size_t n = c->cmsg_len > CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
     n = std::min(n, data < end ? static_cast<size_t>(end - data) : 0);
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+    if (c->cmsg_type == SCM_RIGHTS) {
       s.push_back('[');
       for (size_t i = 0; i + sizeof(int) <= n; i += sizeof(int)) {
         int fd;
@@ -318,6 +318,12 @@ void AppendCmsgs(std::string& s, const msghdr* m) {
         s.append(i > 0 ? ", " : "").append(std::to_string(fd));
       }
       s.push_back(']');
+#ifdef SCM_CREDENTIALS
+    } else if (c->cmsg_type == SCM_CREDENTIALS && n >= sizeof(ucred)) {
+      ucred cred;
+      std::memcpy(&cred, data, sizeof(cred));
+      AppendCred(s, cred);
+#endif
     } else {
       AppendString(s, data, n);
     }
@@ -354,13 +360,17 @@ void AppendMsghdr(std::string& s, const msghdr* m, size_t shown, bool have_data,
   s.push_back('}');
 }
 
-// An mmsghdr array after sendmmsg/recvmmsg: the `count` messages the call handled.
-void AppendMmsg(std::string& s, const mmsghdr* v, int count, bool received) {
+// An mmsghdr array after sendmmsg/recvmmsg: the `count` messages the call handled. For recvmmsg,
+// `namelens` are the messages' msg_namelen before the call.
+void AppendMmsg(std::string& s, const mmsghdr* v, int count, const socklen_t* namelens) {
   s.push_back('[');
   for (int i = 0; i < count; i++) {
     s.append(i > 0 ? ", {msg_hdr=" : "{msg_hdr=");
-    // a received message's data is its msg_len bytes; the room given per message is not kept
-    AppendMsghdr(s, &v[i].msg_hdr, received ? v[i].msg_len : SIZE_MAX, true, false, 0, 0);
+    if (namelens != nullptr) {  // a received message's data is its msg_len bytes
+      AppendMsghdr(s, &v[i].msg_hdr, v[i].msg_len, true, true, namelens[i], v[i].msg_hdr.msg_controllen);
+    } else {
+      AppendMsghdr(s, &v[i].msg_hdr, SIZE_MAX, true, false, 0, 0);
+    }
     s.append(", msg_len=").append(std::to_string(v[i].msg_len)).push_back('}');
   }
   s.push_back(']');
@@ -484,7 +494,7 @@ std::string OpenFlags(int flags) {
   int mode = flags & O_ACCMODE;
   s.append(mode == O_RDONLY ? "O_RDONLY" : mode == O_WRONLY ? "O_WRONLY" : "O_RDWR");
   for (const Name& e : kOpenFlags)
-    if (e.value != 0 && (flags & e.value) == e.value) s.append("|").append(e.name);
+    if ((flags & e.value) == e.value) s.append("|").append(e.name);
   return s + ")";
 }
 
@@ -548,6 +558,10 @@ int ioctl_fionbio(int fd, int* on) {
   int r = ::ioctl(fd, FIONBIO, on);
   if (tracing) Line("ioctl").Int(fd).Text("FIONBIO").Array({*on}).Done(r);
   return r;
+}
+
+void libuv_set_nonblocking(int fd) {
+  if (tracing) Line("ioctl").Int(fd).Text("FIONBIO").Array({1}).Done(0);
 }
 
 int fcntl_getfl(int fd) {
@@ -685,6 +699,12 @@ void AppendOption(std::string& s, int level, int name, const void* value, sockle
     std::memcpy(&lg, value, sizeof(lg));
     s.append("{l_onoff=").append(std::to_string(lg.l_onoff)).append(", l_linger=");
     s.append(std::to_string(lg.l_linger)).append("}");
+#ifdef SO_PEERCRED
+  } else if (level == SOL_SOCKET && name == SO_PEERCRED && len >= sizeof(ucred)) {
+    ucred cred;
+    std::memcpy(&cred, value, sizeof(cred));
+    AppendCred(s, cred);
+#endif
   } else if (len == sizeof(int)) {
     int v;
     std::memcpy(&v, value, sizeof(v));
@@ -752,7 +772,7 @@ int sendmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags) {
   if (tracing) {
     Line line("sendmmsg");
     line.Int(fd);
-    if (r > 0) AppendMmsg(line.Next(), msgvec, r, false);
+    if (r > 0) AppendMmsg(line.Next(), msgvec, r, nullptr);
     else line.Ptr(msgvec);
     line.Int(vlen).MsgFlags(flags).Done(r);
   }
@@ -760,11 +780,16 @@ int sendmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags) {
 }
 
 int recvmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags, timespec* timeout) {
+  std::vector<socklen_t> namelens;  // what strace shows as msg_namelen=128 => 28
+  if (tracing) {
+    namelens.resize(vlen);
+    for (unsigned int i = 0; i < vlen; i++) namelens[i] = msgvec[i].msg_hdr.msg_namelen;
+  }
   int r = ::recvmmsg(fd, msgvec, vlen, flags, timeout);
   if (tracing) {
     Line line("recvmmsg");
     line.Int(fd);
-    if (r > 0) AppendMmsg(line.Next(), msgvec, r, true);
+    if (r > 0) AppendMmsg(line.Next(), msgvec, r, namelens.data());
     else line.Ptr(msgvec);
     line.Int(vlen).MsgFlags(flags);
     if (timeout != nullptr) {

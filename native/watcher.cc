@@ -399,6 +399,7 @@ Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op) {
     // Also sets O_NONBLOCK. Fails with EEXIST if another handle of this loop (a net.Socket) owns the fd.
     int rc = uv_poll_init(engine->loop, &state->poll, fd);
     if (rc < 0) return Failed(env, std::move(op), ErrnoError(env, -rc, "uv_poll_init").Value());
+    sys::libuv_set_nonblocking(fd);
     state->poll_initialized = true;
     state->nonblocking = true;
   }

@@ -194,8 +194,8 @@ export class Interactive {
   private readonly exit: Promise<number | null>;
   private seen = 0;
 
-  constructor(cmd: string, args: string[]) {
-    this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
+    this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.out += d));
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.err += d));
     this.exit = new Promise((resolve, reject) => {

@@ -1,13 +1,16 @@
-// "strace shows it": every sync function makes exactly the one system call it is named after.
+// "strace shows it": every sync function makes exactly the one system call it is named after, and
+// sockfd's own trace (SOCKFD_TRACE=1, trace()) prints the calls strace sees, call for call, line for line.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { fixtures, withTmpDir } from './helpers.js';
+import { fixtures, Interactive, withTmpDir, withTmpDirAsync } from './helpers.js';
 
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
+const examples = join(createRequire(import.meta.url).resolve('sockfd'), '..', 'examples');
 
 // What each call in fixtures/one-call-each.mjs shows up as. On Linux, glibc's send()/recv() are the
 // sendto/recvfrom system calls with a NULL address (there is no send syscall on x86_64 or arm64).
@@ -17,6 +20,45 @@ const expected = [
   'fcntl', 'shutdown', 'socketpair', 'close', 'close', 'close', 'close', 'close',
 ];
 
+// A line of strace -f: "<tid> call(args) = result".
+type Line = { tid: string; call: string; text: string };
+function parseStrace(trace: string): Line[] {
+  return trace.split('\n').flatMap((l) => {
+    const m = /^(\d+)\s+((\w+)\(.*)$/.exec(l);
+    return m ? [{ tid: m[1]!, call: m[3]!, text: m[2]! }] : [];
+  });
+}
+
+// The calls sockfd can make. Node's own thread also reads, writes and closes its files, and checks what
+// stdout is with getsockopt/getsockname when it is a socket, so a line counts only if it is a call that
+// made an fd of sockfd's (socket, socketpair, accept4, or received with SCM_RIGHTS) or one on such an fd
+// while it is open.
+const onFd = new Set([
+  'close', 'shutdown', 'ioctl', 'fcntl', 'bind', 'listen', 'accept4', 'connect', 'getsockname', 'getpeername',
+  'sendto', 'recvfrom', 'read', 'write', 'readv', 'writev', 'setsockopt', 'getsockopt', 'sendmsg', 'recvmsg',
+  'sendmmsg', 'recvmmsg',
+]);
+function socketCalls(lines: Line[]): string[] {
+  const mine = new Set<number>();
+  const kept: string[] = [];
+  for (const { call, text } of lines) {
+    const fd = Number(/^\w+\((\d+)/.exec(text)?.[1] ?? -1);
+    if (!(call === 'socket' || call === 'socketpair' || (onFd.has(call) && mine.has(fd)))) continue;
+    kept.push(text.replace(/\)\s+= /, ') = ')); // strace pads to a column that counts its tid prefix
+    const result = Number(/ = (-?\d+)/.exec(text)?.[1]);
+    if ((call === 'socket' || call === 'accept4') && result >= 0) mine.add(result);
+    if (call === 'socketpair' && result === 0) for (const n of /\[(\d+), (\d+)\]\) =/.exec(text)!.slice(1)) mine.add(Number(n));
+    if (call === 'recvmsg') for (const m of text.matchAll(/SCM_RIGHTS, cmsg_data=\[([\d, ]+)\]/g)) for (const n of m[1]!.split(', ')) mine.add(Number(n));
+    if (call === 'close') mine.delete(fd);
+  }
+  return kept;
+}
+
+// sockfd's trace on stderr, padded the same way stripped
+const traced = (stderr: string) => stderr.split('\n').filter((l) => /^\w+\(/.test(l)).map((l) => l.replace(/\)\s+= /, ') = '));
+
+const straceArgs = (out: string) => ['-f', '-qq', '-o', out, '-e', `trace=${['socket', 'socketpair', ...onFd].join(',')}`];
+
 describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
   it('shows one line per call, the call it is named after', () => {
     const trace = withTmpDir((dir) => {
@@ -25,7 +67,7 @@ describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
       expect(r.status, r.stderr).toBe(0);
       return readFileSync(out, 'utf8');
     });
-    // lines are "<tid> call(args) = result"; keep the main thread's, between the two markers
+    // keep the main thread's lines between the two markers
     const lines = trace.split('\n').filter(Boolean);
     const marks = lines.flatMap((l, i) => (/\bsocket\(0x3039 \/\* AF_\?\?\? \*\/|\bsocket\(12345,/.test(l) ? [i] : []));
     expect(marks.length, trace.slice(-2000)).toBe(2);
@@ -38,5 +80,68 @@ describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
     expect(calls, between.join('\n')).toEqual(expected);
     expect(between.find((l) => l.includes('accept4'))).toContain('SOCK_CLOEXEC');
     expect(between.find((l) => l.includes('socket('))).toMatch(/socket\(AF_INET, SOCK_STREAM\|SOCK_CLOEXEC, IPPROTO_IP\)/);
+  });
+
+  // one-call-each.mjs: a call of every kind; msg-calls.mjs: the message calls, control messages, odd
+  // bytes, truncated strings, decoded options, failures
+  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 38]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
+    const { ours, strace } = withTmpDir((dir) => {
+      const out = join(dir, 'trace');
+      const r = spawnSync('strace', [...straceArgs(out), process.execPath, join(fixtures, fixture)], {
+        encoding: 'utf8', timeout: 30_000, env: { ...process.env, SOCKFD_TRACE: '1' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return { ours: traced(r.stderr), strace: socketCalls(parseStrace(readFileSync(out, 'utf8'))) };
+    });
+    expect(ours.length).toBe(count);
+    expect(ours).toEqual(strace);
+  });
+
+  it('traces the promises layer too: every try, the EAGAIN ones included (seed 001, server and client)', async () => {
+    await withTmpDirAsync(async (dir) => {
+      const env = { ...process.env, SOCKFD_TRACE: '1' };
+      const under = (name: string, args: string[]) =>
+        new Interactive('strace', [...straceArgs(join(dir, name)), process.execPath, join(examples, `${name}.js`), ...args], env);
+      const server = under('echo_server_async', ['0', '--once']);
+      const [, port] = await server.expect(/listening on port (\d+)\n/);
+      const client = under('echo_client_async', ['127.0.0.1', port!]);
+      expect(await client.close()).toBe(0);
+      expect(await server.close()).toBe(0);
+      expect(client.out).toBe('server message: 你好啊服务器!\n \n');
+      for (const [name, p] of [['echo_server_async', server], ['echo_client_async', client]] as const) {
+        expect(traced(p.err)).toEqual(socketCalls(parseStrace(readFileSync(join(dir, name), 'utf8'))));
+      }
+      // tried, waited on the event loop, tried again: the server's accept (the client is not there yet)
+      const server_ = traced(server.err).join('\n');
+      expect(server_).toMatch(/^accept4\((\d+), 0x[0-9a-f]+, \[128\], SOCK_CLOEXEC\) = -1 EAGAIN \(Resource temporarily unavailable\)\n(ioctl\(\1, FIONBIO, \[1\]\) = 0\n)?accept4\(\1, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, \[128 => 16\], SOCK_CLOEXEC\) = \d+$/m);
+      expect(server_).toMatch(/^recvfrom\(\d+, "\\344\\275\\240\\345\\245\\275\\345\\225\\212\\346\\234\\215\\345\\212\\241\\345\\231\\250!\\n\\0", 1024, MSG_DONTWAIT, NULL, NULL\) = 21$/m);
+      // and the client's connect: EINPROGRESS, wait until writable, then SO_ERROR says how it went
+      expect(traced(client.err).join('\n')).toMatch(/^connect\((\d+), \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = -1 EINPROGRESS \(Operation now in progress\)\n(ioctl\(\1, FIONBIO, \[1\]\) = 0\n)?getsockopt\(\1, SOL_SOCKET, SO_ERROR, \[0\], \[4\]\) = 0$/m);
+    });
+  });
+});
+
+describe('trace()', () => {
+  // in a child, so the trace goes to a stderr the test reads rather than into the test runner's
+  const script = `
+    import * as s from 'sockfd';
+    const was = s.trace(true);
+    const fd = s.socket(s.AF_INET, s.SOCK_DGRAM);
+    try { s.bind(fd, { family: 'AF_INET', address: '192.0.2.1', port: 4321 }); } catch (e) { console.log(e.code, e.syscall); }
+    s.trace(false);
+    s.close(fd);
+    try { s.trace(1); } catch (e) { console.log(e.code); }
+    console.log(was, s.trace());
+  `;
+
+  it('switches the trace on and off, keeps errno for the error, and checks its argument', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000, env: { ...process.env, SOCKFD_TRACE: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('EADDRNOTAVAIL bind\nERR_INVALID_ARG_TYPE\nfalse false\n');
+    const lines = traced(r.stderr);
+    expect(lines).toEqual([
+      expect.stringMatching(/^socket\(AF_INET, SOCK_DGRAM\|SOCK_CLOEXEC, IPPROTO_IP\) = \d+$/),
+      expect.stringMatching(/^bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(4321\), sin_addr=inet_addr\("192\.0\.2\.1"\)\}, 16\) = -1 EADDRNOTAVAIL \(Cannot assign requested address\)$/),
+    ]);
   });
 });
