@@ -14,7 +14,10 @@ export interface SyscallError extends Error {
   port?: number;
 }
 
-/** True for an error thrown by a failed system call (it has code, errno and syscall). */
+/**
+ * True for an error thrown by a failed system call (it has code, errno and syscall). No syscall of its
+ * own; it never throws.
+ */
 export function isSyscallError(e: unknown): e is SyscallError {
   return e instanceof Error && typeof (e as SyscallError).syscall === 'string' && typeof (e as SyscallError).errno === 'number';
 }

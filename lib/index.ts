@@ -78,7 +78,8 @@ export function shutdown(fd: number, how: number): void {
 /**
  * Switches O_NONBLOCK on or off: ioctl(fd, FIONBIO, &on), https://man7.org/linux/man-pages/man2/ioctl_list.2.html
  *
- * Equivalent to fcntl(F_GETFL) then fcntl(F_SETFL, flags | O_NONBLOCK), in one call.
+ * `int ioctl(int fd, FIONBIO, const int *on);` Equivalent to fcntl(F_GETFL) then
+ * fcntl(F_SETFL, flags | O_NONBLOCK), in one call.
  *
  * @throws EBADF, ENOTTY.
  */
@@ -88,6 +89,8 @@ export function setNonBlocking(fd: number, on: boolean): void {
 
 /**
  * Whether O_NONBLOCK is set: fcntl(fd, F_GETFL) & O_NONBLOCK, https://man7.org/linux/man-pages/man2/fcntl.2.html
+ *
+ * `int fcntl(int fd, F_GETFL);`
  *
  * @throws EBADF.
  */
@@ -111,6 +114,7 @@ export function getNonBlocking(fd: number): boolean {
  *
  * @param on true to trace, false to stop; leave out to only ask.
  * @returns whether the trace was on before this call.
+ * @throws TypeError (ERR_INVALID_ARG_TYPE) if `on` is neither a boolean nor undefined.
  */
 export function trace(on?: boolean): boolean {
   return n.trace(on);
@@ -357,20 +361,36 @@ export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBuf
   return n.recvmmsg(fd, msgvec, flags, timeout);
 }
 
-/** CMSG_SPACE(3): the bytes a control message with `length` bytes of data takes in msg_control. */
+/**
+ * The bytes a control message with `length` bytes of data takes in msg_control, padding included:
+ * CMSG_SPACE(3), https://man7.org/linux/man-pages/man3/cmsg.3.html (a macro; no syscall).
+ *
+ * `size_t CMSG_SPACE(size_t length);`
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) for a negative or non-integer length.
+ */
 export function CMSG_SPACE(length: number): number {
   return n.CMSG_SPACE(length);
 }
 
-/** CMSG_LEN(3): the cmsg_len of a control message with `length` bytes of data. */
+/**
+ * The cmsg_len of a control message with `length` bytes of data: CMSG_LEN(3),
+ * https://man7.org/linux/man-pages/man3/cmsg.3.html (a macro; no syscall).
+ *
+ * `size_t CMSG_LEN(size_t length);`
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) for a negative or non-integer length.
+ */
 export function CMSG_LEN(length: number): number {
   return n.CMSG_LEN(length);
 }
 
 /**
  * Sends `data` with file descriptors: sendmsg(2) with one SCM_RIGHTS control message (Python's
- * socket.send_fds), https://man7.org/linux/man-pages/man7/unix.7.html. The fds stay open here; the
- * receiver gets its own copies.
+ * socket.send_fds), https://man7.org/linux/man-pages/man2/sendmsg.2.html and unix(7). The fds stay
+ * open here; the receiver gets its own copies.
+ *
+ * `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);`
  *
  * @returns the number of bytes of `data` sent.
  * @throws as {@link sendmsg}; EBADF if an fd is not open.
@@ -381,8 +401,11 @@ export function sendFds(fd: number, data: Data, fds: number[], flags = 0): numbe
 
 /**
  * Receives data and up to `maxFds` file descriptors: recvmsg(2) with room for one SCM_RIGHTS control
- * message (Python's socket.recv_fds). The fds are new, close-on-exec, and **yours to close**. More fds
- * than `maxFds` were sent: the kernel closes the rest and `flags` has MSG_CTRUNC.
+ * message (Python's socket.recv_fds), https://man7.org/linux/man-pages/man2/recvmsg.2.html. The fds are
+ * new, close-on-exec, and **yours to close**. More fds than `maxFds` were sent: the kernel closes the
+ * rest and `flags` has MSG_CTRUNC.
+ *
+ * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);`
  *
  * @returns `{ bytes, fds, flags, addr }`.
  * @throws as {@link recvmsg}.
@@ -425,19 +448,43 @@ export function getsockopt(fd: number, level: number, optname: number, length?: 
 
 // ---- byte order and address text ------------------------------------------------------------------
 
-/** Host to network byte order, 16 bits: htons(3), https://man7.org/linux/man-pages/man3/htons.3.html `uint16_t htons(uint16_t hostshort);` */
+/**
+ * Host to network byte order, 16 bits: htons(3), https://man7.org/linux/man-pages/man3/htons.3.html
+ *
+ * `uint16_t htons(uint16_t hostshort);`
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) unless hostshort is a 16-bit unsigned integer.
+ */
 export function htons(hostshort: number): number {
   return n.htons(hostshort);
 }
-/** Network to host byte order, 16 bits: ntohs(3), https://man7.org/linux/man-pages/man3/ntohs.3.html `uint16_t ntohs(uint16_t netshort);` */
+/**
+ * Network to host byte order, 16 bits: ntohs(3), https://man7.org/linux/man-pages/man3/ntohs.3.html
+ *
+ * `uint16_t ntohs(uint16_t netshort);`
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) unless netshort is a 16-bit unsigned integer.
+ */
 export function ntohs(netshort: number): number {
   return n.ntohs(netshort);
 }
-/** Host to network byte order, 32 bits: htonl(3), https://man7.org/linux/man-pages/man3/htonl.3.html `uint32_t htonl(uint32_t hostlong);` */
+/**
+ * Host to network byte order, 32 bits: htonl(3), https://man7.org/linux/man-pages/man3/htonl.3.html
+ *
+ * `uint32_t htonl(uint32_t hostlong);`
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) unless hostlong is a 32-bit unsigned integer.
+ */
 export function htonl(hostlong: number): number {
   return n.htonl(hostlong);
 }
-/** Network to host byte order, 32 bits: ntohl(3), https://man7.org/linux/man-pages/man3/ntohl.3.html `uint32_t ntohl(uint32_t netlong);` */
+/**
+ * Network to host byte order, 32 bits: ntohl(3), https://man7.org/linux/man-pages/man3/ntohl.3.html
+ *
+ * `uint32_t ntohl(uint32_t netlong);`
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) unless netlong is a 32-bit unsigned integer.
+ */
 export function ntohl(netlong: number): number {
   return n.ntohl(netlong);
 }
@@ -473,6 +520,7 @@ export function inet_ntop(af: number, src: ArrayBufferView): string {
  * "0x7f000001", "2130706433").
  *
  * @returns in_addr.s_addr (network byte order, the number C holds), or null where C returns 0.
+ * @throws TypeError (ERR_INVALID_ARG_TYPE) if cp is not a string.
  */
 export function inet_aton(cp: string): number | null {
   return n.inet_aton(cp);
@@ -485,6 +533,7 @@ export function inet_aton(cp: string): number | null {
  *
  * @returns the address in network byte order, or INADDR_NONE (0xffffffff) for an invalid string, which
  * is also what "255.255.255.255" gives: the reason C programs prefer inet_aton/inet_pton.
+ * @throws TypeError (ERR_INVALID_ARG_TYPE) if cp is not a string.
  */
 export function inet_addr(cp: string): number {
   return n.inet_addr(cp);
@@ -494,6 +543,8 @@ export function inet_addr(cp: string): number {
  * struct in_addr to dotted text: inet_ntoa(3), https://man7.org/linux/man-pages/man3/inet_ntoa.3.html
  *
  * `char *inet_ntoa(struct in_addr in);` with `inaddr` = in.s_addr (network byte order).
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) unless inaddr is a 32-bit unsigned integer.
  */
 export function inet_ntoa(inaddr: number): string {
   return n.inet_ntoa(inaddr);

@@ -141,7 +141,10 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: n
 
 /**
  * Sends all of `data`: send(2) repeated until every byte is written (Python's socket.sendall), waiting
- * for writability in between. Other writes on fd queue behind it, so the bytes stay contiguous.
+ * for writability in between, https://man7.org/linux/man-pages/man2/send.2.html. Other writes on fd
+ * queue behind it, so the bytes stay contiguous.
+ *
+ * `ssize_t send(int sockfd, const void *buf, size_t len, int flags);` in a loop.
  *
  * @returns the number of bytes sent (all of them).
  * @throws as {@link send}; the error's `bytesWritten` says how much was sent before it.
@@ -152,7 +155,9 @@ export function sendAll(fd: number, data: Data, len?: number, flags?: number, op
 
 /**
  * Sends a message: sendmsg(2), https://man7.org/linux/man-pages/man2/sendmsg.2.html, waiting until the
- * socket can take it. `msg` as in the sync {@link sendmsg | sendmsg()}: `{ iov, addr?, control? }`.
+ * socket can take it. `msg` as in the sync sendmsg(): `{ iov, addr?, control? }`.
+ *
+ * `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);`
  *
  * @returns the number of bytes sent (a stream socket may take fewer than offered).
  * @throws as the sync sendmsg, and ECANCELED and an AbortError.
@@ -166,6 +171,8 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number,
  * one arrives. `msg` is `{ iov, controlLength? }`; MSG_CMSG_CLOEXEC is always added, and received fds
  * are yours to close.
  *
+ * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);`
+ *
  * @returns `{ bytes, addr, flags, control }`.
  * @throws as {@link recv}.
  */
@@ -176,6 +183,8 @@ export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferVi
 /**
  * Sends several messages in one call: sendmmsg(2) (Linux), https://man7.org/linux/man-pages/man2/sendmmsg.2.html,
  * waiting until the socket can take at least one.
+ *
+ * `int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);`
  *
  * @returns how many messages were sent: at least 1, fewer than asked if the send buffer filled up.
  * @throws as {@link sendmsg}.
@@ -189,6 +198,9 @@ export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?:
  * waiting until at least one is there, then taking as many as are queued (up to msgvec.length) into the
  * caller's buffers.
  *
+ * `int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout);`
+ * with a NULL timeout.
+ *
  * @returns one recvmsg result per message received (at least one).
  * @throws as {@link recvmsg}.
  */
@@ -198,9 +210,13 @@ export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBuf
 
 /**
  * Sends `data` with file descriptors: sendmsg(2) with one SCM_RIGHTS control message (Python's
- * socket.send_fds), waiting until the socket can take it.
+ * socket.send_fds), https://man7.org/linux/man-pages/man2/sendmsg.2.html, waiting until the socket can
+ * take it.
+ *
+ * `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);`
  *
  * @returns the number of bytes of `data` sent.
+ * @throws as {@link sendmsg}; EBADF if an fd is not open.
  */
 export function sendFds(fd: number, data: Data, fds: number[], flags?: number, options?: WaitOptions): Promise<number> {
   return waiting(fd, options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
@@ -208,9 +224,13 @@ export function sendFds(fd: number, data: Data, fds: number[], flags?: number, o
 
 /**
  * Receives data and up to `maxFds` file descriptors: recvmsg(2) with room for one SCM_RIGHTS control
- * message (Python's socket.recv_fds). The fds are new, close-on-exec, and yours to close.
+ * message (Python's socket.recv_fds), https://man7.org/linux/man-pages/man2/recvmsg.2.html. The fds
+ * are new, close-on-exec, and yours to close.
+ *
+ * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);`
  *
  * @returns `{ bytes, fds, flags, addr }`.
+ * @throws as {@link recvmsg}.
  */
 export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags?: number, options?: WaitOptions): Promise<ReceivedFds> {
   const room = fdsRoom(buf, maxFds);
@@ -221,6 +241,8 @@ export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, 
  * Resolves a host and service: getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html,
  * on the libuv thread pool (it blocks in libc on DNS).
  *
+ * `int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);`
+ *
  * @throws an error with code EAI_NONAME, EAI_AGAIN, ... and errno the EAI_* value.
  */
 export function getaddrinfo(node: string | null, service?: string | number | null, hints?: AddrinfoHints): Promise<Addrinfo[]> {
@@ -230,6 +252,8 @@ export function getaddrinfo(node: string | null, service?: string | number | nul
 /**
  * Turns an address into a host and service name: getnameinfo(3),
  * https://man7.org/linux/man-pages/man3/getnameinfo.3.html, on the libuv thread pool.
+ *
+ * `int getnameinfo(const struct sockaddr *addr, socklen_t addrlen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);`
  *
  * @throws an error with code EAI_NONAME, EAI_AGAIN, ...
  */
@@ -242,6 +266,8 @@ export function getnameinfo(addr: AddressInput, flags?: number): Promise<{ host:
  * ECANCELED and its poll handle is closed. No syscall on fd. Use it before handing an fd that
  * sockfd/promises has waited on to another owner of the event loop, such as node:net
  * (`new net.Socket({ fd })`): libuv must not watch one fd through two handles.
+ *
+ * @throws RangeError (ERR_OUT_OF_RANGE) for an fd that is not a non-negative integer.
  */
 export function release(fd: number): void {
   n.release(fd);

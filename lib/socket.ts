@@ -29,9 +29,13 @@ export class Socket implements Disposable, AsyncDisposable {
   #fd: number;
 
   /**
-   * socket(2): creates a socket (close-on-exec). With `fileno`, as in Python's
+   * Creates a socket (close-on-exec): socket(2), https://man7.org/linux/man-pages/man2/socket.2.html
+   *
+   * `int socket(int domain, int type, int protocol);` With `fileno`, as in Python's
    * `socket.socket(family, type, proto, fileno)`, no socket is created: the Socket takes over `fileno`
-   * instead, after checking with getsockopt(SO_TYPE) that it is a socket (ENOTSOCK, EBADF otherwise).
+   * instead, after checking with getsockopt(SO_TYPE) that it is a socket.
+   *
+   * @throws EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE, ENFILE; with `fileno`, ENOTSOCK or EBADF.
    */
   constructor(domain: number, type: number, protocol = 0, fileno?: number) {
     if (fileno === undefined) {
@@ -43,7 +47,14 @@ export class Socket implements Disposable, AsyncDisposable {
     n.own(this.#fd);
   }
 
-  /** Takes over an existing socket fd (`new Socket(0, 0, 0, fd)`); the Socket then owns and closes it. */
+  /**
+   * Takes over an existing socket fd (`new Socket(0, 0, 0, fd)`); the Socket then owns and closes it.
+   * Checks it with getsockopt(2) SO_TYPE, https://man7.org/linux/man-pages/man2/getsockopt.2.html
+   *
+   * `int getsockopt(int sockfd, SOL_SOCKET, SO_TYPE, void *optval, socklen_t *optlen);`
+   *
+   * @throws ENOTSOCK, EBADF.
+   */
   static from(fd: number): Socket {
     return new Socket(0, 0, 0, fd);
   }
@@ -70,115 +81,247 @@ export class Socket implements Disposable, AsyncDisposable {
     return call(this.#fd);
   }
 
-  /** bind(2): assigns the socket its local address. */
+  /**
+   * Assigns the socket its local address: bind(2), https://man7.org/linux/man-pages/man2/bind.2.html
+   *
+   * `int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
+   *
+   * @throws EADDRINUSE, EADDRNOTAVAIL, EACCES, EINVAL (already bound), EBADF once closed.
+   */
   bind(addr: AddressInput): void {
     n.bind(this.#use('bind'), addr);
   }
 
-  /** listen(2): marks the socket as accepting connections (backlog defaults to SOMAXCONN). */
+  /**
+   * Marks the socket as accepting connections; `backlog` defaults to SOMAXCONN: listen(2), https://man7.org/linux/man-pages/man2/listen.2.html
+   *
+   * `int listen(int sockfd, int backlog);`
+   *
+   * @throws EADDRINUSE, EOPNOTSUPP, EBADF once closed.
+   */
   listen(backlog?: number): void {
     n.listen(this.#use('listen'), backlog);
   }
 
-  /** accept4(2), awaited: the next connection, as a Socket, and the peer's address. */
+  /**
+   * Awaits the next connection and returns it as a Socket with the peer's address: accept(2), https://man7.org/linux/man-pages/man2/accept.2.html
+   *
+   * `int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);`
+   *
+   * @throws as {@link p.accept | promises.accept}.
+   */
   async accept(flags?: number, options?: p.WaitOptions): Promise<[Socket, Address | null]> {
     const { fd, addr } = await this.#wait('accept4', (fd) => p.accept(fd, flags, options));
     return [Socket.from(fd), addr];
   }
 
-  /** connect(2), awaited (non-blocking connect, then SO_ERROR). */
+  /**
+   * Connects, awaited: non-blocking connect(), then SO_ERROR once writable: connect(2), https://man7.org/linux/man-pages/man2/connect.2.html
+   *
+   * `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);`
+   *
+   * @throws as {@link p.connect | promises.connect}.
+   */
   connect(addr: AddressInput, options?: p.WaitOptions): Promise<void> {
     return this.#wait('connect', (fd) => p.connect(fd, addr, options));
   }
 
-  /** recv(2), awaited: fills `buf`, resolves with the count (0 at end of stream). */
+  /**
+   * Receives into `buf`, awaited; resolves with the count, 0 at end of stream: recv(2), https://man7.org/linux/man-pages/man2/recv.2.html
+   *
+   * `ssize_t recv(int sockfd, void *buf, size_t len, int flags);`
+   *
+   * @throws as {@link p.recv | promises.recv}.
+   */
   recv(buf: ArrayBufferView, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('recv', (fd) => p.recv(fd, buf, len, flags, options));
   }
 
-  /** recvfrom(2), awaited: the count and the sender's address. */
+  /**
+   * Receives into `buf`, awaited; resolves with the count and the sender's address: recvfrom(2), https://man7.org/linux/man-pages/man2/recvfrom.2.html
+   *
+   * `ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen);`
+   *
+   * @throws as {@link p.recv | promises.recv}.
+   */
   recvfrom(buf: ArrayBufferView, len?: number, flags?: number, options?: p.WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
     return this.#wait('recvfrom', (fd) => p.recvfrom(fd, buf, len, flags, options));
   }
 
-  /** send(2), awaited: may send less than asked, and resolves with the count. */
+  /**
+   * Sends, awaited; like the syscall it may send less than asked, and resolves with the count: send(2), https://man7.org/linux/man-pages/man2/send.2.html
+   *
+   * `ssize_t send(int sockfd, const void *buf, size_t len, int flags);`
+   *
+   * @throws as {@link p.send | promises.send}.
+   */
   send(data: Data, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('send', (fd) => p.send(fd, data, len, flags, options));
   }
 
-  /** sendto(2), awaited. */
+  /**
+   * Sends to `addr` (or the connected peer), awaited: sendto(2), https://man7.org/linux/man-pages/man2/sendto.2.html
+   *
+   * `ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, const struct sockaddr *dest_addr, socklen_t addrlen);`
+   *
+   * @throws as {@link p.send | promises.send}, and EDESTADDRREQ, EMSGSIZE.
+   */
   sendto(data: Data, len: number | undefined, flags: number | undefined, addr?: AddressInput | null, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendto', (fd) => p.sendto(fd, data, len, flags, addr, options));
   }
 
-  /** send(2) until every byte is written (Python's sendall). */
+  /**
+   * Calls send() until every byte is written (Python's sendall), awaited: send(2), https://man7.org/linux/man-pages/man2/send.2.html
+   *
+   * `ssize_t send(int sockfd, const void *buf, size_t len, int flags);`
+   *
+   * @throws as {@link p.sendAll | promises.sendAll}.
+   */
   sendAll(data: Data, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('send', (fd) => p.sendAll(fd, data, len, flags, options));
   }
 
-  /** sendmsg(2), awaited: `{ iov, addr?, control? }`. */
+  /**
+   * Sends a message `{ iov, addr?, control? }` (scatter/gather, control messages), awaited: sendmsg(2), https://man7.org/linux/man-pages/man2/sendmsg.2.html
+   *
+   * `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);`
+   *
+   * @throws as {@link p.sendmsg | promises.sendmsg}.
+   */
   sendmsg(msg: MsgOut | Data | Data[], flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendmsg', (fd) => p.sendmsg(fd, msg, flags, options));
   }
 
-  /** recvmsg(2), awaited: `{ bytes, addr, flags, control }`. Received fds are yours to close. */
+  /**
+   * Receives a message, awaited: `{ bytes, addr, flags, control }`; received fds are yours to close: recvmsg(2), https://man7.org/linux/man-pages/man2/recvmsg.2.html
+   *
+   * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);`
+   *
+   * @throws as {@link p.recvmsg | promises.recvmsg}.
+   */
   recvmsg(msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, options?: p.WaitOptions): Promise<ReceivedMsg> {
     return this.#wait('recvmsg', (fd) => p.recvmsg(fd, msg, flags, options));
   }
 
-  /** sendmmsg(2), awaited: how many of the messages were sent. */
+  /**
+   * Sends several messages in one call, awaited; resolves with how many were sent: sendmmsg(2), https://man7.org/linux/man-pages/man2/sendmmsg.2.html
+   *
+   * `int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);`
+   *
+   * @throws as {@link p.sendmmsg | promises.sendmmsg}.
+   */
   sendmmsg(msgvec: (MsgOut | Data | Data[])[], flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendmmsg', (fd) => p.sendmmsg(fd, msgvec, flags, options));
   }
 
-  /** recvmmsg(2), awaited: one recvmsg result per message received into the caller's buffers. */
+  /**
+   * Receives up to `msgvec.length` messages into the caller's buffers, awaited: recvmmsg(2), https://man7.org/linux/man-pages/man2/recvmmsg.2.html
+   *
+   * `int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout);`
+   *
+   * @throws as {@link p.recvmmsg | promises.recvmmsg}.
+   */
   recvmmsg(msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, options?: p.WaitOptions): Promise<ReceivedMsg[]> {
     return this.#wait('recvmmsg', (fd) => p.recvmmsg(fd, msgvec, flags, options));
   }
 
-  /** sendmsg(2) with SCM_RIGHTS (Python's send_fds): `data` and the fds. */
+  /**
+   * Sends `data` with the fds as SCM_RIGHTS (Python's send_fds), with sendmsg(2): sendmsg(2), https://man7.org/linux/man-pages/man2/sendmsg.2.html
+   *
+   * `ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);`
+   *
+   * @throws as {@link p.sendmsg | promises.sendmsg}.
+   */
   sendFds(data: Data, fds: number[], flags?: number, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendmsg', (fd) => p.sendFds(fd, data, fds, flags, options));
   }
 
-  /** recvmsg(2) with room for `maxFds` fds (Python's recv_fds). The fds are yours to close. */
+  /**
+   * Receives data and up to `maxFds` fds (Python's recv_fds), with recvmsg(2); the fds are yours to close: recvmsg(2), https://man7.org/linux/man-pages/man2/recvmsg.2.html
+   *
+   * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);`
+   *
+   * @throws as {@link p.recvmsg | promises.recvmsg}.
+   */
   recvFds(buf: ArrayBufferView, maxFds: number, flags?: number, options?: p.WaitOptions): Promise<ReceivedFds> {
     return this.#wait('recvmsg', (fd) => p.recvFds(fd, buf, maxFds, flags, options));
   }
 
-  /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR. */
+  /**
+   * Shuts down one or both directions: SHUT_RD, SHUT_WR or SHUT_RDWR: shutdown(2), https://man7.org/linux/man-pages/man2/shutdown.2.html
+   *
+   * `int shutdown(int sockfd, int how);`
+   *
+   * @throws ENOTCONN, EINVAL, EBADF once closed.
+   */
   shutdown(how: number): void {
     n.shutdown(this.#use('shutdown'), how);
   }
 
-  /** setsockopt(2). */
+  /**
+   * Sets a socket option (values as for {@link index.setsockopt}): setsockopt(2), https://man7.org/linux/man-pages/man2/setsockopt.2.html
+   *
+   * `int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);`
+   *
+   * @throws ENOPROTOOPT, EINVAL, EPERM, EBADF once closed.
+   */
   setsockopt(level: number, optname: number, value: SockoptValue): void {
     n.setsockopt(this.#use('setsockopt'), level, optname, value);
   }
 
-  /** getsockopt(2): the option decoded, or its raw bytes when `length` is given. */
+  /**
+   * Reads a socket option: decoded, or its raw bytes when `length` is given: getsockopt(2), https://man7.org/linux/man-pages/man2/getsockopt.2.html
+   *
+   * `int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);`
+   *
+   * @throws ENOPROTOOPT, EINVAL, EBADF once closed.
+   */
   getsockopt(level: number, optname: number): number | Linger | Timeval | Ucred;
   getsockopt(level: number, optname: number, length: number): Uint8Array;
   getsockopt(level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array {
     return n.getsockopt(this.#use('getsockopt'), level, optname, length);
   }
 
-  /** getsockname(2): the local address. */
+  /**
+   * The local address: getsockname(2), https://man7.org/linux/man-pages/man2/getsockname.2.html
+   *
+   * `int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+   *
+   * @throws EBADF once closed.
+   */
   getsockname(): Address | null {
     return n.getsockname(this.#use('getsockname'));
   }
 
-  /** getpeername(2): the peer's address. */
+  /**
+   * The peer's address: getpeername(2), https://man7.org/linux/man-pages/man2/getpeername.2.html
+   *
+   * `int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);`
+   *
+   * @throws ENOTCONN, EBADF once closed.
+   */
   getpeername(): Address | null {
     return n.getpeername(this.#use('getpeername'));
   }
 
-  /** ioctl(FIONBIO): O_NONBLOCK on or off. (The awaitable calls set it themselves.) */
+  /**
+   * Switches O_NONBLOCK on or off with ioctl(FIONBIO) (the awaitable calls set it themselves): ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html
+   *
+   * `int ioctl(int fd, FIONBIO, const int *on);`
+   *
+   * @throws EBADF once closed.
+   */
   setNonBlocking(on: boolean): void {
     n.setNonBlocking(this.#use('ioctl'), on);
   }
 
-  /** close(2). Pending calls reject with ECANCELED first. Closing twice does nothing (as in Python). */
+  /**
+   * Closes the fd; pending calls reject with ECANCELED first. Closing twice does nothing (as in Python): close(2), https://man7.org/linux/man-pages/man2/close.2.html
+   *
+   * `int close(int fd);`
+   *
+   * @throws EIO, EINTR (the fd is released all the same on Linux).
+   */
   close(): void {
     const fd = this.#fd;
     if (fd < 0) return;
@@ -189,7 +332,9 @@ export class Socket implements Disposable, AsyncDisposable {
   /**
    * Gives up the fd without closing it and returns it (Python's detach()): pending calls reject with
    * ECANCELED and this thread's event loop stops watching the fd, so another owner (node:net) can take
-   * it over.
+   * it over. No syscall: see {@link p.release | promises.release}.
+   *
+   * @throws EBADF once closed.
    */
   detach(): number {
     const fd = this.#use('detach');
@@ -198,12 +343,12 @@ export class Socket implements Disposable, AsyncDisposable {
     return fd;
   }
 
-  /** `using sock = new Socket(...)` closes it at the end of the block. */
+  /** `using sock = new Socket(...)` closes it at the end of the block: close(2). Never throws. */
   [Symbol.dispose](): void {
     this.close();
   }
 
-  /** `await using sock = new Socket(...)` closes it at the end of the block. */
+  /** `await using sock = new Socket(...)` closes it at the end of the block: close(2). Never rejects. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
