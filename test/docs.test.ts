@@ -1,6 +1,7 @@
 // Every public function's TSDoc names its system call (or library function) with a man page link, shows
 // the C signature and says what it throws: read from the sources with the TypeScript compiler, so a new
 // export without them fails here. (`npm run docs` builds the reference from the same comments.)
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -54,5 +55,16 @@ describe('TSDoc', () => {
     if (noCounterpart.has(name)) return;
     expect(text).toMatch(/https:\/\/man7\.org\/linux\/man-pages\/man[23]\/[\w.]+\.html/);
     expect(text).toMatch(/`[^`]*\b\w+\([^`]*\);`/); // a C prototype: `int socket(int domain, int type, int protocol);`
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+  it('names only examples that exist, and every example', () => {
+    const named = new Set([...readme.matchAll(/node dist\/examples\/(\w+)\.js/g)].map((m) => m[1]!));
+    for (const name of named) expect(existsSync(join(root, 'dist', 'examples', `${name}.js`)), name).toBe(true);
+    const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    for (const name of examples) expect(readme, `examples/${name}.ts is not in the README`).toMatch(new RegExp(`\\b${name}\\.(js|ts)\\b`));
   });
 });
