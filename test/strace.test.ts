@@ -144,4 +144,28 @@ describe('trace()', () => {
       expect.stringMatching(/^bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(4321\), sin_addr=inet_addr\("192\.0\.2\.1"\)\}, 16\) = -1 EADDRNOTAVAIL \(Cannot assign requested address\)$/),
     ]);
   });
+
+  it('is per thread: a Worker that switches it on traces its calls only', () => {
+    const worker = `
+      import * as s from 'sockfd';
+      s.trace(true);
+      s.close(s.socket(s.AF_INET6, s.SOCK_DGRAM));
+    `;
+    const main = `
+      import { Worker } from 'node:worker_threads';
+      import * as s from 'sockfd';
+      const w = new Worker(${JSON.stringify(worker)}, { eval: true });
+      w.on('exit', () => {
+        s.close(s.socket(s.AF_INET, s.SOCK_STREAM));
+        console.log(s.trace());
+      });
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', main], { encoding: 'utf8', timeout: 15_000, env: { ...process.env, SOCKFD_TRACE: '0' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('false\n');
+    expect(traced(r.stderr)).toEqual([
+      expect.stringMatching(/^socket\(AF_INET6, SOCK_DGRAM\|SOCK_CLOEXEC, IPPROTO_IP\) = (\d+)$/),
+      expect.stringMatching(/^close\(\d+\) = 0$/),
+    ]);
+  });
 });
