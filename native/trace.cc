@@ -619,25 +619,23 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   return r;
 }
 
-int getsockname(int fd, sockaddr* addr, socklen_t* len) {
+namespace {
+
+// getsockname and getpeername: the same arguments, the same notation
+int NameCall(const char* name, int (*call)(int, sockaddr*, socklen_t*), int fd, sockaddr* addr, socklen_t* len) {
   socklen_t in = *len;
-  int r = ::getsockname(fd, addr, len);
+  int r = call(fd, addr, len);
   if (On()) {
-    Line line("getsockname");
+    Line line(name);
     ResultAddr(line.Int(fd), addr, in, len, r == 0).Done(r);
   }
   return r;
 }
 
-int getpeername(int fd, sockaddr* addr, socklen_t* len) {
-  socklen_t in = *len;
-  int r = ::getpeername(fd, addr, len);
-  if (On()) {
-    Line line("getpeername");
-    ResultAddr(line.Int(fd), addr, in, len, r == 0).Done(r);
-  }
-  return r;
-}
+}  // namespace
+
+int getsockname(int fd, sockaddr* addr, socklen_t* len) { return NameCall("getsockname", ::getsockname, fd, addr, len); }
+int getpeername(int fd, sockaddr* addr, socklen_t* len) { return NameCall("getpeername", ::getpeername, fd, addr, len); }
 
 ssize_t sendto(int fd, const void* buf, size_t len, int flags, const sockaddr* addr, socklen_t addrlen) {
   ssize_t r = ::sendto(fd, buf, len, flags, addr, addrlen);
