@@ -1,6 +1,6 @@
 // The traced system calls (sys.h) and their decoding into strace's notation:
 //   bind(3, {sa_family=AF_INET, sin_port=htons(4321), sin_addr=inet_addr("0.0.0.0")}, 16) = 0
-// The notation follows strace 6 (strace(1), and its output for the same calls, which test/trace.test.ts
+// The notation follows strace 6 (strace(1), and its output for the same calls, which test/strace.test.ts
 // compares line for line): flags as A|B, sockaddrs as C initialisers, data as a quoted string of at most
 // 32 bytes in strace's escapes, in/out lengths as [128 => 16], failures as -1 ENAME (strerror).
 #include "sys.h"
@@ -14,11 +14,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -513,9 +513,10 @@ std::string OpenFlags(int flags) {
 // The bytes a data call moved: what it sent, or what it read into the buffer (none when it failed).
 size_t Shown(ssize_t result) { return result > 0 ? static_cast<size_t>(result) : 0; }
 
-// What a failed receive shows instead of the data: the buffer's address, as strace does.
-Line& BufferOrData(Line& line, const void* buf, ssize_t result) {
-  return result < 0 ? line.Ptr(buf) : line.Data(buf, Shown(result));
+// What a receive into `buf` of `len` bytes shows: the data, never past the buffer (with MSG_TRUNC the
+// result is the datagram's full length), or for a failed call the buffer's address, as strace does.
+Line& BufferOrData(Line& line, const void* buf, size_t len, ssize_t result) {
+  return result < 0 ? line.Ptr(buf) : line.Data(buf, std::min(Shown(result), len));
 }
 
 // A value-result sockaddr after the call: decoded if the call succeeded and filled some, else its address.
@@ -650,7 +651,7 @@ ssize_t recvfrom(int fd, void* buf, size_t len, int flags, sockaddr* addr, sockl
   ssize_t r = ::recvfrom(fd, buf, len, flags, addr, addrlen);
   if (On()) {
     Line line("recvfrom");
-    BufferOrData(line.Int(fd), buf, r).Int(len).MsgFlags(flags);
+    BufferOrData(line.Int(fd), buf, len, r).Int(len).MsgFlags(flags);
     ResultAddr(line, addr, in, addrlen, r >= 0).Done(r);
   }
   return r;
@@ -666,7 +667,7 @@ ssize_t read(int fd, void* buf, size_t len) {
   ssize_t r = ::read(fd, buf, len);
   if (On()) {
     Line line("read");
-    BufferOrData(line.Int(fd), buf, r).Int(len).Done(r);
+    BufferOrData(line.Int(fd), buf, len, r).Int(len).Done(r);
   }
   return r;
 }
