@@ -77,25 +77,16 @@ function compile(src: string, name: string): string {
 
 /** A child process and its whole stdout once it exits. */
 export function run(cmd: string, args: string[], input?: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  if (input !== undefined) child.stdin!.end(input);
-  else child.stdin!.end();
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, done };
+  const p = new Interactive(cmd, args);
+  p.child.stdin!.end(input);
+  return { child: p.child, done: p.exited.then((code) => ({ code, stdout: p.out, stderr: p.err })) };
 }
 
 /** Waits until `line` appears in the child's stdout (a server saying it is ready). */
 export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const onData = (d: Buffer) => {
+    const onData = (d: string) => {
       seen += d;
       const m = pattern.exec(seen);
       if (m) {
@@ -104,7 +95,7 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<Reg
       }
     };
     child.stdout!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${seen}`)));
+    child.on('close', (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${seen}`)));
   });
 }
 
@@ -191,16 +182,19 @@ export class Interactive {
   readonly child: ChildProcess;
   out = '';
   err = '';
-  private readonly exit: Promise<number | null>;
+  /** The exit code, once the child has exited and its output is all read ('close'). */
+  readonly exited: Promise<number | null>;
+  private closed = false;
   private seen = 0;
 
   constructor(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.out += d));
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.err += d));
-    this.exit = new Promise((resolve, reject) => {
+    this.exited = new Promise((resolve, reject) => {
       this.child.on('error', reject);
       this.child.on('close', (code) => {
+        this.closed = true;
         this.child.stdin!.destroy(); // 'close' does not wait for our end of stdin
         resolve(code);
       });
@@ -216,7 +210,8 @@ export class Interactive {
         this.seen += m.index + m[0].length;
         return m;
       }
-      if (this.child.exitCode !== null || this.child.signalCode !== null || Date.now() > deadline) {
+      // 'close', not 'exit': output printed just before exiting may still be in the pipe at 'exit'
+      if (this.closed || Date.now() > deadline) {
         throw new Error(`no ${pattern} in the output of ${this.child.spawnfile}: ${JSON.stringify(this.out.slice(this.seen))} ${this.err}`);
       }
       await new Promise((r) => setTimeout(r, 5));
@@ -232,7 +227,7 @@ export class Interactive {
     this.child.stdin!.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     try {
-      return await this.exit;
+      return await this.exited;
     } finally {
       clearTimeout(timer);
     }
@@ -241,6 +236,6 @@ export class Interactive {
   /** Stops a server that would run forever (nothing if it has exited). */
   async kill(): Promise<void> {
     this.child.kill('SIGKILL');
-    await this.exit;
+    await this.exited;
   }
 }
