@@ -1,7 +1,7 @@
 // Socket addresses: the objects every call takes and returns, and raw sockaddr structs built field by
 // field, byte for byte as C lays them out on this platform.
 import { type FieldLayout, native } from './binding.js';
-import { outOfRange } from './errors.js';
+import { invalidArgType, outOfRange } from './errors.js';
 
 /** struct sockaddr_in as an object: `{ family: 'AF_INET', address: '127.0.0.1', port: 4321 }`. */
 export interface InetAddress {
@@ -67,6 +67,7 @@ function getField(bytes: Uint8Array, f: FieldLayout): number {
 
 function setField(bytes: Uint8Array, f: FieldLayout, value: number, name: string): void {
   const max = 2 ** (8 * f.size) - 1;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw outOfRange(`The value of "${name}" is out of range. It must be >= 0 && <= ${max}. Received ${value}`);
   }
@@ -159,6 +160,7 @@ export class sockaddr_un extends Struct {
     return Buffer.from(bytes.subarray(0, end < 0 ? size : end)).toString('utf8');
   }
   set sun_path(path: string) {
+    if (typeof path !== 'string') throw invalidArgType('sun_path', 'of type string', path);
     const { offset, size } = layout.sockaddr_un.sun_path;
     const bytes = Buffer.from(path, 'utf8');
     if (bytes.length >= size) {

@@ -201,6 +201,8 @@ export interface Native {
   release(fd: number): void;
   /** fd belongs to a Socket object: closed when this thread's environment ends, unless released. */
   own(fd: number): void;
+  /** Internal, for the soak and leak tests: what this thread's readiness engine holds. */
+  engineStats(): { fdStates: number; pollHandles: number; closing: number; waiting: number; owned: number; loopPollHandles: number; loopOtherHandles: number };
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

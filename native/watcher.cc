@@ -98,6 +98,7 @@ class Engine {
   }
   void Teardown(napi_async_cleanup_hook_handle hook);
   void HandleClosed(FdState* state);
+  Napi::Object Stats(Napi::Env env) const;
 
   const napi_env env;
   uv_loop_t* loop = nullptr;
@@ -304,6 +305,43 @@ Napi::Value Cancel(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, false);
 }
 
+// What the engine holds, for the soak and leak tests: fd states (each with its poll handle once one
+// was needed), poll handles still closing, operations waiting, fds owned by Socket objects; and, as
+// libuv counts them (uv_walk), the loop's poll handles (only this addon makes them) and all its handles
+// but timers (V8's delayed tasks make timers of their own as they please).
+Napi::Object Engine::Stats(Napi::Env env) const {
+  size_t states = 0, polls = 0, waiting = 0, owned = 0;
+  for (const FdState* state : fds_) {
+    if (state == nullptr) continue;
+    states++;
+    polls += state->poll_initialized;
+    waiting += state->queue[kRead].size() + state->queue[kWrite].size();
+  }
+  for (bool o : owned_) owned += o;
+  struct {
+    size_t polls = 0, others = 0;
+  } loop_handles;
+  uv_walk(
+      loop,
+      [](uv_handle_t* handle, void* arg) {
+        auto* count = static_cast<decltype(loop_handles)*>(arg);
+        if (handle->type == UV_POLL) count->polls++;
+        else if (handle->type != UV_TIMER) count->others++;
+      },
+      &loop_handles);
+  Napi::Object out = Napi::Object::New(env);
+  out["fdStates"] = states;
+  out["pollHandles"] = polls;
+  out["closing"] = closing_;
+  out["waiting"] = waiting;
+  out["owned"] = owned;
+  out["loopPollHandles"] = loop_handles.polls;
+  out["loopOtherHandles"] = loop_handles.others;
+  return out;
+}
+
+Napi::Value EngineStats(const Napi::CallbackInfo& info) { return Engine::From(info.Env())->Stats(info.Env()); }
+
 // own(fd): a Socket object took fd; the environment closes it at teardown unless close()/release() ran.
 Napi::Value Own(const Napi::CallbackInfo& info) {
   Engine::From(info.Env())->Own(FdArg(info[0]));
@@ -427,6 +465,7 @@ void InitWatcher(Napi::Env env, Napi::Object exports) {
   Export<Cancel>(env, exports, "cancel");
   Export<Release>(env, exports, "release");
   Export<Own>(env, exports, "own");
+  Export<EngineStats>(env, exports, "engineStats");
 }
 
 }  // namespace sockfd

@@ -59,6 +59,12 @@ const fdCalls: [string, (fd: any) => unknown, string][] = [
   ['getNonBlocking', (f) => s.getNonBlocking(f), 'fcntl'],
 ];
 
+function detachedView(): Uint8Array {
+  const b = new Uint8Array(8);
+  structuredClone(b.buffer, { transfer: [b.buffer] });
+  return b;
+}
+
 const closedFd = (() => {
   const f = s.socket(s.AF_INET, s.SOCK_STREAM);
   s.close(f);
@@ -197,6 +203,10 @@ const cases: [string, () => unknown, Expected][] = [
   ['sockaddr_in.sin_port = 70000', () => (new s.sockaddr_in().sin_port = 70000), RANGE],
   ['sockaddr_in.sin_addr.s_addr = -1', () => (new s.sockaddr_in().sin_addr.s_addr = -1), RANGE],
   ['sockaddr_un.sun_path too long', () => (new s.sockaddr_un().sun_path = 'x'.repeat(200)), RANGE],
+  // found by test/fuzz/args.mjs: the error message used to stringify the value, which throws for these
+  ['sockaddr_in.sin_port = a Symbol', () => (new s.sockaddr_in().sin_port = Symbol('p') as any), TYPE],
+  ['sockaddr_in6.sin6_port = a detached view', () => (new s.sockaddr_in6().sin6_port = detachedView() as any), TYPE],
+  ['sockaddr_un.sun_path = an array of bytes', () => (new s.sockaddr_un().sun_path = [47, 116] as any), TYPE],
 ];
 
 describe('bad input: every case gets its clear error', () => {

@@ -1,0 +1,532 @@
+// Argument fuzzing: every function export of 'sockfd' and 'sockfd/promises', every Socket method and
+// the raw struct accessors, called with fast-check's random values of every JS type, sizes and fds:
+// open sockets of each kind, a pipe, a file, closed and never-opened fds. The only outcomes allowed are
+// a return (or a settled promise), a TypeError/RangeError with an ERR_* code, an error with
+// code/errno/syscall, the AbortError of a signal we aborted, or the error a hostile getter threw. A crash
+// ends the process, so the parent (test/fuzz.test.ts, `npm run test:fuzz`) sees it.
+//
+//   node test/fuzz/args.mjs [--cases N] [--seed S] [--only name] [--verbose]
+//
+// Run it from a scratch directory (AF_UNIX binds create files in the cwd) and, as root, in a network
+// namespace of its own (`unshare -n`): test/fuzz/run.sh does both. Addresses are loopback-only anyway.
+import { mkdtempSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import fc from 'fast-check';
+import * as s from 'sockfd';
+import * as p from 'sockfd/promises';
+
+const { values: opts } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '20000' },
+    seed: { type: 'string' },
+    only: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const seed = opts.seed === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) | 0 : Number(opts.seed);
+const inNetns = process.env.SOCKFD_FUZZ_NETNS === '1';
+
+// ---- the fds a case may name --------------------------------------------------------------------
+// Rebuilt after any case that closed or replaced one, so every case starts from the same kinds.
+
+const scratch = mkdtempSync(join(tmpdir(), 'sockfd-fuzz-'));
+const kinds = {
+  tcpListener() {
+    const fd = s.socket(s.AF_INET, s.SOCK_STREAM | s.SOCK_NONBLOCK);
+    s.setsockopt(fd, s.SOL_SOCKET, s.SO_REUSEADDR, 1);
+    s.bind(fd, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
+    s.listen(fd, 8);
+    return fd;
+  },
+  udp: () => s.socket(s.AF_INET, s.SOCK_DGRAM | s.SOCK_NONBLOCK),
+  udp6: () => s.socket(s.AF_INET6, s.SOCK_DGRAM | s.SOCK_NONBLOCK),
+  tcpUnconnected: () => s.socket(s.AF_INET, s.SOCK_STREAM | s.SOCK_NONBLOCK),
+  unixStream: () => s.socketpair(s.AF_UNIX, s.SOCK_STREAM | s.SOCK_NONBLOCK),
+  unixDgram: () => s.socketpair(s.AF_UNIX, s.SOCK_DGRAM | s.SOCK_NONBLOCK),
+  unixSeqpacket: () => s.socketpair(s.AF_UNIX, s.SOCK_SEQPACKET | s.SOCK_NONBLOCK),
+  pipe() {
+    // a FIFO opened O_RDWR is a non-blocking pipe with both ends in one fd
+    return openSync(fifo, 'r+');
+  },
+  file: () => openSync(join(scratch, 'file'), 'w+'),
+};
+const fifo = join(scratch, 'fifo');
+await import('node:child_process').then(({ execFileSync }) => execFileSync('mkfifo', [fifo]));
+
+/** name -> fd; socketpairs give two names (`unixStream.0`, `unixStream.1`). */
+const pool = new Map();
+const identity = new Map(); // fd -> readlink target at creation, to notice a closed or replaced fd
+
+function target(fd) {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
+  }
+}
+
+function build(name) {
+  const made = kinds[name]();
+  const fds = Array.isArray(made) ? made : [made];
+  fds.forEach((fd, i) => {
+    const key = Array.isArray(made) ? `${name}.${i}` : name;
+    pool.set(key, fd);
+    identity.set(fd, target(fd));
+  });
+  if (name === 'pipe' || name === 'file') s.setNonBlocking(fds[0], true);
+}
+
+function repairPool() {
+  for (const name of Object.keys(kinds)) {
+    const fds = [...pool].filter(([k]) => k === name || k.startsWith(`${name}.`)).map(([, fd]) => fd);
+    const intact = fds.length > 0 && fds.every((fd) => identity.get(fd) !== null && target(fd) === identity.get(fd));
+    if (intact) {
+      for (const fd of fds) {
+        // a case may have made it blocking, or set a linger that would make a later close() wait
+        s.setNonBlocking(fd, true);
+        if (name !== 'pipe' && name !== 'file') s.setsockopt(fd, s.SOL_SOCKET, s.SO_LINGER, { onoff: 0, linger: 0 });
+      }
+      continue;
+    }
+    for (const fd of fds) {
+      if (target(fd) === identity.get(fd)) s.close(fd);
+      identity.delete(fd);
+    }
+    for (const key of [...pool.keys()]) if (key === name || key.startsWith(`${name}.`)) pool.delete(key);
+    build(name);
+  }
+}
+
+const listenerPort = () => s.getsockname(pool.get('tcpListener')).port;
+
+// fds open before any case (node's, libuv's, the pool's) are never closed by the clean-up below.
+const baseline = new Set(readdirSync('/proc/self/fd').map(Number));
+
+// After a case: close every fd it left open (accept()ed, received by SCM_RIGHTS, made by socket()).
+function closeStrays() {
+  const known = new Set([...baseline, ...pool.values()]);
+  for (const name of readdirSync('/proc/self/fd')) {
+    const fd = Number(name);
+    if (known.has(fd) || target(fd) === null) continue;
+    s.close(fd);
+  }
+}
+
+// ---- values ------------------------------------------------------------------------------------
+
+/** A value resolved when the case runs (pool fds change between cases). */
+class Ref {
+  constructor(describe, get) {
+    this.describe = describe;
+    this.get = get;
+  }
+  toString() {
+    return this.describe;
+  }
+}
+const resolve = (v, depth = 0) => {
+  if (v instanceof Ref) return v.get();
+  if (depth > 3 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => resolve(x, depth + 1));
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = resolve(x, depth + 1);
+    return out;
+  }
+  return v;
+};
+
+class HostileGetter extends Error {}
+const hostile = fc.constantFrom(
+  () => ({ get family() { throw new HostileGetter('getter'); } }),
+  () => new Proxy({}, { get() { throw new HostileGetter('proxy get'); }, has() { throw new HostileGetter('proxy has'); } }),
+  () => Object.defineProperty([new Uint8Array(1)], 0, { get() { throw new HostileGetter('element'); } }),
+).map((make) => new Ref('hostile', make));
+
+// A view whose buffer is detached (transferred away) before the call.
+const detached = fc.constant(new Ref('detached', () => {
+  const b = new Uint8Array(8);
+  structuredClone(b.buffer, { transfer: [b.buffer] });
+  return b;
+}));
+
+const edgeNumbers = fc.constantFrom(0, -0, 1, -1, 2, 0.5, -1.5, 255, 256, 65535, 65536, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1,
+  2 ** 32 - 1, 2 ** 32, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, Number.MAX_VALUE, Number.MIN_VALUE, NaN, Infinity, -Infinity);
+const anyValue = fc.oneof(
+  { weight: 6, arbitrary: fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withDate: true, maxDepth: 2 }) },
+  { weight: 2, arbitrary: edgeNumbers },
+  { weight: 1, arbitrary: fc.constantFrom(undefined, null, Symbol('x'), () => 0, 10n, -1n, true, '', '\0', new ArrayBuffer(4), new SharedArrayBuffer(4), new DataView(new ArrayBuffer(4)), [], {}) },
+  { weight: 1, arbitrary: hostile },
+  { weight: 1, arbitrary: detached },
+);
+/** Mostly the kind of value the parameter takes, sometimes anything at all. */
+const or = (arb, weight = 5) => fc.oneof({ weight, arbitrary: arb }, { weight: 1, arbitrary: anyValue });
+
+const constants = (re) => Object.entries(s).filter(([k, v]) => typeof v === 'number' && re.test(k)).map(([, v]) => v);
+const someOf = (values) => fc.subarray(values, { maxLength: 3 }).map((vs) => vs.reduce((a, b) => a | b, 0));
+const int = fc.oneof(fc.integer({ min: -4, max: 300 }), fc.integer(), edgeNumbers);
+
+const poolFd = fc.constantFrom(...Object.keys(kinds)).chain((kind) =>
+  fc.constantFrom(`${kind}`, `${kind}.0`, `${kind}.1`).map((key) => new Ref(`pool:${key}`, () => pool.get(key) ?? pool.get(kind) ?? pool.get(`${kind}.0`))),
+);
+const closedFd = fc.constant(new Ref('closed fd', () => {
+  const fd = s.socket(s.AF_INET, s.SOCK_DGRAM);
+  s.close(fd);
+  return fd;
+}));
+const fd = fc.oneof(
+  { weight: 8, arbitrary: poolFd },
+  { weight: 1, arbitrary: closedFd },
+  { weight: 1, arbitrary: fc.constantFrom(100_000, 999_999, 2 ** 31 - 1) }, // never opened
+  { weight: 1, arbitrary: fc.oneof(edgeNumbers.filter((n) => !(n >= 0 && n < 1024)), anyValue) },
+);
+
+const dataFlags = someOf(constants(/^MSG_/));
+const flags = or(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: dataFlags }, { weight: 1, arbitrary: int }));
+const size = fc.oneof({ weight: 4, arbitrary: fc.nat(64) }, { weight: 1, arbitrary: fc.nat(70_000) });
+const bytes = size.chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
+const view = fc.oneof(
+  bytes,
+  bytes.map((b) => Buffer.from(b)),
+  bytes.map((b) => new DataView(b.buffer)),
+  size.map((n) => new Uint32Array(n)),
+  size.map((n) => new Float64Array(n)),
+  size.map((n) => new BigInt64Array(n)),
+  fc.tuple(bytes, fc.nat(8), fc.nat(8)).map(([b, i, j]) => b.subarray(i, b.length - j)),
+  size.map((n) => new Uint8Array(new SharedArrayBuffer(n))),
+);
+const data = fc.oneof(view, fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 5000 }));
+const len = or(fc.oneof(fc.constant(undefined), fc.nat(70_000), fc.integer({ min: -2, max: 80 })));
+const port = fc.oneof({ weight: 4, arbitrary: fc.nat(65535) }, { weight: 1, arbitrary: fc.constant(new Ref('listener port', listenerPort)) }, { weight: 1, arbitrary: anyValue });
+const loop4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)).map(([a, b, c]) => `127.${a}.${b}.${c}`);
+const junkIp = fc.oneof(fc.string({ maxLength: 50 }), fc.constantFrom('', '1.2.3', '256.1.1.1', '::g', '[::1]', '127.0.0.1\0x', 'x'.repeat(4096)));
+const unixPath = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 20 }).map((t) => t.replaceAll('/', '_').replaceAll('\0', '_')), // in the scratch cwd
+  fc.string({ maxLength: 120 }).map((t) => `\0${t}`), // abstract
+  fc.nat(200).map((n) => 'p'.repeat(n)), // around sun_path's 108 bytes
+  fc.constantFrom('/tmp/a\0b', ''),
+  fc.uint8Array({ maxLength: 120 }).map((b) => b.map((c) => (c === 0x2f ? 0x5f : c))), // no '/': stays in the cwd
+);
+// Raw sockaddr bytes: a random buffer, the address part forced to loopback for the inet families and
+// the path to stay in the scratch directory for AF_UNIX, so no packet or file lands elsewhere.
+const rawSockaddr = fc.tuple(fc.constantFrom(s.AF_INET, s.AF_INET6, s.AF_UNIX, s.AF_UNSPEC, s.AF_NETLINK, 99, 0xffff), fc.uint8Array({ maxLength: 140 })).map(([family, b]) => {
+  const out = new Uint8Array(b);
+  if (out.length >= 2) new DataView(out.buffer).setUint16(0, family, true);
+  if (family === s.AF_INET && out.length >= 8) out[4] = 127;
+  if (family === s.AF_INET6 && out.length >= 24) out.set([...new Array(15).fill(0), 1], 8);
+  if (family === s.AF_UNIX) for (let i = 2; i < out.length; i++) if (out[i] === 0x2f) out[i] = 0x5f;
+  return out;
+});
+const addr = or(fc.oneof(
+  fc.record({ family: fc.constantFrom('AF_INET', s.AF_INET), address: fc.oneof(loop4, fc.constant('0.0.0.0'), junkIp, anyValue), port }, { requiredKeys: ['family'] }),
+  fc.record({ family: fc.constantFrom('AF_INET6', s.AF_INET6), address: fc.oneof(fc.constantFrom('::1', '::', '::ffff:127.0.0.1'), junkIp, anyValue), port, flowinfo: int, scopeId: int }, { requiredKeys: ['family'] }),
+  fc.record({ family: fc.constantFrom('AF_UNIX', 'AF_LOCAL', s.AF_UNIX), path: or(unixPath) }, { requiredKeys: ['family'] }),
+  fc.record({ family: fc.oneof(fc.constantFrom('AF_UNSPEC', 'AF_FOO', s.AF_UNSPEC, s.AF_NETLINK), int) }),
+  rawSockaddr,
+  fc.constant(new Ref('sockaddr_in', () => Object.assign(new s.sockaddr_in(), { sin_family: s.AF_INET, sin_port: s.htons(listenerPort()) }))),
+  fc.constant(new Ref('listener addr', () => s.getsockname(pool.get('tcpListener')))),
+  fc.constant(new Ref('udp addr', () => s.getsockname(pool.get('udp')))),
+));
+const bufs = or(fc.array(or(view), { maxLength: 5 }));
+const datas = or(fc.array(or(data), { maxLength: 5 }));
+const fdList = fc.array(fc.oneof(poolFd, int), { maxLength: 6 });
+const cmsg = or(fc.oneof(
+  fc.record({ level: or(fc.constantFrom(s.SOL_SOCKET, s.IPPROTO_IP, s.IPPROTO_IPV6, 0)), type: or(int), data: or(bytes) }),
+  fc.record({ fds: or(fdList) }),
+  fc.record({ cred: or(fc.record({ pid: int, uid: int, gid: int })) }),
+  fc.record({ cred: fc.constant(new Ref('own cred', () => ({ pid: process.pid, uid: process.getuid(), gid: process.getgid() }))) }),
+  fc.record({ pktinfo: or(fc.record({ addr: fc.oneof(loop4, fc.constant('::1'), junkIp), ifindex: int }, { requiredKeys: [] })) }),
+  fc.record({ timestamp: anyValue }),
+));
+const control = or(fc.oneof(fc.array(cmsg, { maxLength: 4 }), bytes));
+const msgOut = or(fc.oneof(data, fc.array(data, { maxLength: 4 }), fc.record({ iov: datas, addr: or(fc.oneof(addr, fc.constant(null))), control }, { requiredKeys: [] })));
+const msgIn = or(fc.oneof(view, fc.array(view, { maxLength: 4 }), fc.record({ iov: bufs, controlLength: or(fc.oneof(fc.nat(400), int)) }, { requiredKeys: [] })));
+const vec = (msg) => or(fc.oneof({ weight: 8, arbitrary: fc.array(msg, { maxLength: 5 }) }, { weight: 1, arbitrary: fc.constant(new Ref('1025 messages', () => new Array(1025).fill(new Uint8Array(1)))) }));
+const level = or(fc.oneof(fc.constantFrom(s.SOL_SOCKET, s.IPPROTO_TCP, s.IPPROTO_IP, s.IPPROTO_IPV6, s.IPPROTO_UDP), int));
+const optname = or(fc.oneof(fc.constantFrom(...constants(/^(SO|TCP|IP|IPV6)_/)), int));
+const optval = or(fc.oneof(
+  int, fc.boolean(), bytes,
+  fc.record({ onoff: or(fc.oneof(fc.boolean(), int)), linger: or(int) }),
+  fc.record({ sec: or(int), usec: or(int) }),
+));
+const domain = or(fc.oneof(fc.constantFrom(...constants(/^AF_/)), int));
+const type = or(fc.oneof(fc.constantFrom(...constants(/^SOCK_/)), someOf(constants(/^SOCK_/)), int));
+const protocol = or(fc.oneof(fc.constant(0), fc.constantFrom(...constants(/^IPPROTO_/)), int));
+const abortable = fc.constantFrom(
+  undefined,
+  () => ({}),
+  () => ({ signal: AbortSignal.abort() }),
+  () => ({ signal: AbortSignal.timeout(1) }),
+  () => ({ signal: new AbortController().signal }),
+  () => ({ signal: 'not a signal' }),
+  () => null,
+  () => 5,
+).map((make) => (make === undefined ? undefined : new Ref('options', make)));
+const options = or(abortable);
+const hostname = inNetns ? or(fc.oneof(loop4, fc.constantFrom('localhost', '::1', null, ''), fc.string({ maxLength: 30 }))) : or(fc.oneof(loop4, fc.constantFrom('localhost', '::1', null, '')));
+const service = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.nat(70_000), fc.constantFrom('80', 'http', 'no-such-service', '')));
+const hints = or(fc.oneof(fc.constant(undefined), fc.record({ family: or(int), socktype: or(int), protocol: or(int), flags: or(int) }, { requiredKeys: [] })));
+
+// ---- what each function takes --------------------------------------------------------------------
+
+const sync = {
+  socket: [domain, type, protocol],
+  socketpair: [domain, type, protocol],
+  close: [fd],
+  shutdown: [fd, or(fc.oneof(fc.constantFrom(s.SHUT_RD, s.SHUT_WR, s.SHUT_RDWR), int))],
+  setNonBlocking: [fd, or(fc.boolean())],
+  getNonBlocking: [fd],
+  trace: [or(fc.oneof(fc.boolean(), fc.constant(undefined)))],
+  bind: [fd, addr],
+  listen: [fd, or(fc.oneof(fc.constant(undefined), int))],
+  accept: [fd, flags],
+  connect: [fd, addr],
+  getsockname: [fd],
+  getpeername: [fd],
+  send: [fd, data, len, flags],
+  recv: [fd, view, len, flags],
+  sendto: [fd, data, len, flags, or(fc.oneof(addr, fc.constant(null), fc.constant(undefined)))],
+  recvfrom: [fd, view, len, flags],
+  read: [fd, view, len],
+  write: [fd, data, len],
+  readv: [fd, bufs],
+  writev: [fd, datas],
+  sendmsg: [fd, msgOut, flags],
+  recvmsg: [fd, msgIn, flags],
+  sendmmsg: [fd, vec(msgOut), flags],
+  recvmmsg: [fd, vec(msgIn), flags, or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.record({ sec: or(fc.nat(0)), nsec: or(fc.nat(1000)) })))],
+  CMSG_SPACE: [or(int)],
+  CMSG_LEN: [or(int)],
+  sendFds: [fd, data, or(fdList), flags],
+  recvFds: [fd, view, or(fc.oneof(fc.nat(8), int)), flags],
+  setsockopt: [fd, level, optname, optval],
+  getsockopt: [fd, level, optname, or(fc.oneof(fc.constant(undefined), fc.nat(300), int))],
+  htons: [or(int)],
+  ntohs: [or(int)],
+  htonl: [or(int)],
+  ntohl: [or(int)],
+  inet_pton: [domain, or(fc.oneof(loop4, junkIp))],
+  inet_ntop: [domain, or(bytes)],
+  inet_aton: [or(fc.oneof(loop4, junkIp))],
+  inet_addr: [or(fc.oneof(loop4, junkIp))],
+  inet_ntoa: [or(int)],
+  getaddrinfo: [hostname, service, hints],
+  getnameinfo: [addr, flags],
+  isSyscallError: [anyValue],
+};
+const async = {
+  accept: [fd, flags, options],
+  connect: [fd, addr, options],
+  recv: [fd, view, len, flags, options],
+  recvfrom: [fd, view, len, flags, options],
+  send: [fd, data, len, flags, options],
+  sendto: [fd, data, len, flags, or(fc.oneof(addr, fc.constant(null))), options],
+  sendAll: [fd, data, len, flags, options],
+  sendmsg: [fd, msgOut, flags, options],
+  recvmsg: [fd, msgIn, flags, options],
+  sendmmsg: [fd, vec(msgOut), flags, options],
+  recvmmsg: [fd, vec(msgIn), flags, options],
+  sendFds: [fd, data, or(fdList), flags, options],
+  recvFds: [fd, view, or(fc.oneof(fc.nat(8), int)), flags, options],
+  getaddrinfo: [hostname, service, hints],
+  getnameinfo: [addr, flags],
+  release: [fd],
+};
+// Socket methods take the arguments of their promises/sync twins without the fd.
+const methods = {
+  bind: [addr], listen: sync.listen.slice(1), accept: [flags, options], connect: [addr, options],
+  recv: async.recv.slice(1), recvfrom: async.recvfrom.slice(1), send: async.send.slice(1), sendto: async.sendto.slice(1),
+  sendAll: async.sendAll.slice(1), sendmsg: async.sendmsg.slice(1), recvmsg: async.recvmsg.slice(1),
+  sendmmsg: async.sendmmsg.slice(1), recvmmsg: async.recvmmsg.slice(1), sendFds: async.sendFds.slice(1),
+  recvFds: async.recvFds.slice(1), shutdown: sync.shutdown.slice(1), setsockopt: sync.setsockopt.slice(1),
+  getsockopt: sync.getsockopt.slice(1), getsockname: [], getpeername: [], setNonBlocking: [or(fc.boolean())],
+  close: [], detach: [], [Symbol.dispose]: [], [Symbol.asyncDispose]: [],
+};
+const structs = {
+  sockaddr_in: ['sin_family', 'sin_port', 'sin_addr.s_addr'],
+  sockaddr_in6: ['sin6_family', 'sin6_port', 'sin6_flowinfo', 'sin6_scope_id'],
+  sockaddr_un: ['sun_family', 'sun_path'],
+};
+
+// Every function export must be fuzzed: a new export without an entry here fails the run.
+const classes = new Set(['Socket', 'AbortError', 'in_addr', ...Object.keys(structs)]);
+for (const [mod, table, label] of [[s, sync, 'sockfd'], [p, async, 'sockfd/promises']]) {
+  for (const [name, v] of Object.entries(mod)) {
+    if (typeof v === 'function' && !(name in table) && !classes.has(name)) throw new Error(`${label}.${name} has no fuzz entry`);
+  }
+}
+for (const name of Object.getOwnPropertyNames(s.Socket.prototype)) {
+  if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(s.Socket.prototype, name).value === 'function' && !(name in methods)) {
+    throw new Error(`Socket.prototype.${name} has no fuzz entry`);
+  }
+}
+
+/** Argument lists: the parameters' arbitraries, then sometimes one fewer or one more argument (the
+ * Socket of a method call is always there). */
+const argsOf = (params, keep) => fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(...params) },
+  { weight: 1, arbitrary: fc.tuple(...params).map((a) => a.slice(0, Math.max(keep, a.length - 1))) },
+  { weight: 1, arbitrary: fc.tuple(...params, anyValue) },
+);
+
+// ---- outcomes ------------------------------------------------------------------------------------
+
+const outcomes = new Map(); // "name: outcome" -> count
+const count = (key) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+
+function judge(error) {
+  if (error instanceof HostileGetter) return 'getter error';
+  if (error?.name === 'AbortError' && error.code === 'ABORT_ERR') return 'AbortError';
+  if ((error instanceof TypeError || error instanceof RangeError) && /^ERR_[A-Z_]+$/.test(error.code)) return error.code;
+  if (error instanceof Error && typeof error.code === 'string' && Number.isInteger(error.errno) && typeof error.syscall === 'string') {
+    return `${error.syscall} ${error.code}`;
+  }
+  return null;
+}
+
+const describe = (v) => {
+  if (v instanceof Ref) return v.describe;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...(${v.length})` : v);
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${v.byteLength} bytes)`;
+  try {
+    return fc.stringify(v).slice(0, 200);
+  } catch {
+    return String(typeof v);
+  }
+};
+
+const PENDING_MS = 20; // then close the fd: the call must reject (ECANCELED) at once
+const STALL_MS = 2_000;
+
+function settle(promise, ms) {
+  let timer;
+  return Promise.race([
+    promise.then((value) => ({ value }), (error) => ({ error })),
+    new Promise((r) => (timer = setTimeout(() => r({ pending: true }), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+let cases = 0;
+async function runCase(label, call, args, { mustNotThrow = false, fdOf } = {}) {
+  cases++;
+  if (opts.verbose) process.stderr.write(`${label}(${args.map(describe).join(', ')})\n`);
+  let resolved, result;
+  try {
+    resolved = args.map((a) => resolve(a)); // Socket.from() of a pipe throws here
+  } catch (error) {
+    if (judge(error) === null) throw error;
+    count(`${label}: no Socket, ${judge(error)}`);
+    return;
+  }
+  try {
+    result = call(resolved);
+  } catch (error) {
+    const kind = judge(error);
+    if (kind === null) throw new Error(`${label} threw ${error?.stack ?? error}`);
+    if (mustNotThrow && kind !== 'getter error') throw new Error(`${label} threw synchronously (must reject): ${error.stack}`);
+    count(`${label}: ${kind}`);
+    return;
+  }
+  if (result instanceof Promise) {
+    let settled = await settle(result, PENDING_MS);
+    if (settled.pending) {
+      // Waiting is a fine outcome (nothing to read): closing the fd must end the wait.
+      const waitFd = fdOf?.(resolved);
+      if (Number.isInteger(waitFd) && waitFd >= 0 && target(waitFd) !== null) s.close(waitFd);
+      settled = await settle(result, STALL_MS);
+      if (settled.pending) throw new Error(`${label} still pending ${STALL_MS} ms after close()`);
+      if (settled.error !== undefined && settled.error?.code !== 'ECANCELED' && judge(settled.error) === null) throw new Error(`${label} after close rejected with ${settled.error}`);
+      count(`${label}: pending, then ${settled.error ? judge(settled.error) : 'resolved'}`);
+      return;
+    }
+    if ('error' in settled) {
+      const kind = judge(settled.error);
+      if (kind === null) throw new Error(`${label} rejected with ${settled.error?.stack ?? settled.error}`);
+      count(`${label}: ${kind}`);
+      return;
+    }
+  }
+  count(`${label}: returned`);
+}
+
+function afterCase() {
+  s.trace(false);
+  closeStrays();
+  repairPool();
+}
+
+// ---- the runs ------------------------------------------------------------------------------------
+
+for (const name of Object.keys(kinds)) build(name);
+
+const targets = [];
+for (const [name, params] of Object.entries(sync)) {
+  targets.push([`sockfd.${name}`, params, (a) => s[name](...a)]);
+}
+for (const [name, params] of Object.entries(async)) {
+  targets.push([`promises.${name}`, params, (a) => p[name](...a), { mustNotThrow: name !== 'release', fdOf: (a) => a[0] }]);
+}
+const socketOf = fc.oneof(
+  poolFd.map((ref) => new Ref(`Socket.from(${ref.describe})`, () => s.Socket.from(ref.get()))),
+  fc.constantFrom(...Object.keys(kinds).filter((k) => k.startsWith('tcp') || k.startsWith('udp'))).map((k) => new Ref(`new Socket like ${k}`, () => {
+    const fdOfKind = pool.get(k);
+    return new s.Socket(s.getsockopt(fdOfKind, s.SOL_SOCKET, s.SO_DOMAIN), s.getsockopt(fdOfKind, s.SOL_SOCKET, s.SO_TYPE) | s.SOCK_NONBLOCK);
+  })),
+);
+for (const [name, params] of Object.entries(methods)) {
+  const label = `Socket.${String(name)}`;
+  const wait = ['accept', 'connect', 'recv', 'recvfrom', 'send', 'sendto', 'sendAll', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'sendFds', 'recvFds'].includes(name);
+  targets.push([label, [socketOf, ...params], ([sock, ...a]) => sock[name](...a), { mustNotThrow: wait, fdOf: ([sock]) => sock.fd }]);
+}
+targets.push(['new Socket', [domain, type, protocol, or(fc.oneof(fc.constant(undefined), fd))], (a) => new s.Socket(...a)]);
+for (const [cls, fields] of Object.entries(structs)) {
+  const field = fc.constantFrom(...fields);
+  targets.push([`${cls} field`, [field, or(int)], ([f, v]) => {
+    const st = new s[cls]();
+    const path = f.split('.');
+    const obj = path.length === 2 ? st[path[0]] : st;
+    obj[path.at(-1)] = v;
+    return obj[path.at(-1)];
+  }]);
+}
+
+const selected = opts.only ? targets.filter(([label]) => label === opts.only || label.endsWith(`.${opts.only}`)) : targets;
+const perTarget = Math.ceil(Number(opts.cases) / selected.length);
+const started = performance.now();
+process.chdir(scratch);
+try {
+  for (const [label, params, call, how] of selected) {
+    await fc.assert(
+      fc.asyncProperty(argsOf(params, label.startsWith('Socket.') ? 1 : 0), async (args) => {
+        try {
+          await runCase(label, call, args, how);
+        } finally {
+          afterCase();
+        }
+      }),
+      { numRuns: perTarget, seed, endOnFailure: true },
+    );
+  }
+} finally {
+  process.chdir(tmpdir());
+  for (const fd of pool.values()) if (target(fd) !== null) s.close(fd);
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const byKind = new Map();
+for (const [key, n] of outcomes) {
+  const kind = key.slice(key.indexOf(': ') + 2).replace(/^pending, then .*/, 'waited, then closed').replace(/^.* (E[A-Z0-9]+)$/, 'errno $1');
+  byKind.set(kind, (byKind.get(kind) ?? 0) + n);
+}
+const summary = {
+  cases,
+  targets: selected.length,
+  seed,
+  netns: inNetns,
+  seconds: Math.round((performance.now() - started) / 100) / 10,
+  outcomes: Object.fromEntries([...byKind].sort((a, b) => b[1] - a[1])),
+};
+console.log(JSON.stringify(summary));
