@@ -28,14 +28,7 @@
         "CLANG_CXX_LANGUAGE_STANDARD": "c++20",
         "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
         "WARNING_CFLAGS": ["-Wall", "-Wextra"]
-      },
-      "conditions": [
-        ["sanitize==1", {
-          "cflags_cc": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"],
-          "ldflags": ["-fsanitize=address,undefined"]
-        }]
-      ]
+      }
     }
-  ],
-  "variables": { "sanitize%": 0 }
+  ]
 }

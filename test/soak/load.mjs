@@ -1,0 +1,220 @@
+// Load: 10,000 concurrent TCP connections to one echo server in one process, first a sockfd/promises
+// server, then node:net's for comparison, driven by the same node:net clients in a second process.
+// Each client sends its own pseudo-random bytes and checks that the same bytes come back (length and
+// SHA-256); all connections stay open until every one has finished, and then the server reports its
+// RSS. Nothing may stall: the whole run has a deadline.
+//
+//   node test/soak/load.mjs [--conns 10000] [--bytes 16384]
+//
+// Both children raise RLIMIT_NOFILE to the hard limit first (bash's ulimit: node has no setrlimit).
+//   node test/soak/load.mjs server sockfd|net   (a child: the server)
+//   node test/soak/load.mjs clients PORT N BYTES (a child: the clients)
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const self = fileURLToPath(import.meta.url);
+const [role, ...rest] = process.argv.slice(2);
+
+const rss = () => {
+  globalThis.gc?.();
+  return process.memoryUsage().rss;
+};
+const mib = (n) => (n / 2 ** 20).toFixed(1);
+
+// ---- the servers: echo; on "report" from stdin, print live connections and memory ------------------
+
+async function sockfdServer() {
+  const s = await import('sockfd');
+  const p = await import('sockfd/promises');
+  const listener = s.socket(s.AF_INET, s.SOCK_STREAM);
+  s.setsockopt(listener, s.SOL_SOCKET, s.SO_REUSEADDR, 1);
+  s.bind(listener, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
+  s.listen(listener, 4096);
+  let live = 0;
+  let bytes = 0;
+  const serve = async (fd) => {
+    const buf = Buffer.allocUnsafe(4096);
+    try {
+      for (;;) {
+        const n = await p.recv(fd, buf);
+        if (n === 0) break;
+        bytes += n;
+        await p.sendAll(fd, buf, n);
+      }
+    } catch (e) {
+      if (e.code !== 'ECONNRESET') throw e;
+    } finally {
+      s.close(fd);
+      live--;
+    }
+  };
+  (async () => {
+    for (;;) {
+      const { fd } = await p.accept(listener);
+      live++;
+      serve(fd);
+    }
+  })();
+  return { port: s.getsockname(listener).port, stats: () => ({ live, bytes }) };
+}
+
+async function netServer() {
+  let live = 0;
+  let bytes = 0;
+  const server = net.createServer((sock) => {
+    live++;
+    sock.on('data', (d) => {
+      bytes += d.length;
+      sock.write(d);
+    });
+    sock.on('end', () => sock.end());
+    sock.on('error', () => {});
+    sock.on('close', () => live--);
+  });
+  await new Promise((r) => server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, r));
+  return { port: server.address().port, stats: () => ({ live, bytes }) };
+}
+
+async function server(kind) {
+  const before = rss();
+  const { port, stats } = await (kind === 'sockfd' ? sockfdServer() : netServer());
+  console.log(JSON.stringify({ port }));
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'report') console.log(JSON.stringify({ ...stats(), rssBefore: before, rss: rss() }));
+    if (line === 'exit') process.exit(0);
+  }
+}
+
+// ---- the clients: connect N, each sends BYTES and reads them back; "done", then close on "close" ----
+
+async function clients(port, count, size) {
+  const sockets = [];
+  let failures = 0;
+  const one = (i) =>
+    new Promise((resolveOne) => {
+      // bytes of a simple LCG seeded by the connection's number: each connection's data is its own
+      const data = Buffer.allocUnsafe(size);
+      let x = (i * 2654435761) >>> 0;
+      for (let j = 0; j < size; j++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        data[j] = x >>> 24;
+      }
+      const want = createHash('sha256').update(data).digest('hex');
+      const got = createHash('sha256');
+      let received = 0;
+      const sock = net.connect({ host: '127.0.0.1', port }, () => sock.write(data));
+      sockets.push(sock);
+      sock.on('data', (d) => {
+        got.update(d);
+        received += d.length;
+        if (received >= size) {
+          if (received !== size || got.digest('hex') !== want) failures++;
+          resolveOne();
+        }
+      });
+      sock.on('error', (e) => {
+        failures++;
+        console.error(`connection ${i}: ${e.code}`);
+        resolveOne();
+      });
+    });
+  // At most 1,000 connects in flight, so the listen backlog (somaxconn) never overflows into SYN retries.
+  const pending = new Set();
+  for (let i = 0; i < count; i++) {
+    const done = one(i).then(() => pending.delete(done));
+    pending.add(done);
+    if (pending.size >= 1000) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+  console.log(JSON.stringify({ open: sockets.filter((x) => !x.destroyed).length, failures }));
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line !== 'close') continue;
+    await Promise.all(sockets.map((sock) => new Promise((r) => (sock.destroyed ? r() : sock.end(r)))));
+    process.exit(0);
+  }
+}
+
+// ---- the driver --------------------------------------------------------------------------------
+
+function child(...args) {
+  const proc = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" --expose-gc "$@"', process.execPath, self, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  return {
+    proc,
+    async next() {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`${args[0]} ended early (exit ${proc.exitCode ?? proc.signalCode})`);
+      return JSON.parse(value);
+    },
+    send: (line) => proc.stdin.write(`${line}\n`),
+  };
+}
+
+async function measure(kind, conns, bytes) {
+  const started = performance.now();
+  const srv = child('server', kind);
+  const { port } = await srv.next();
+  const cli = child('clients', String(port), String(conns), String(bytes));
+  const { open, failures } = await cli.next();
+  const exchanged = performance.now() - started;
+  srv.send('report');
+  const peak = await srv.next();
+  cli.send('close');
+  await new Promise((r) => cli.proc.on('exit', r));
+  // the server closes its side as each end of stream arrives
+  let after;
+  for (let tries = 0; tries < 100; tries++) {
+    srv.send('report');
+    after = await srv.next();
+    if (after.live === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  srv.send('exit');
+  return {
+    kind,
+    open,
+    failures,
+    live: peak.live,
+    bytesEchoed: peak.bytes,
+    liveAfterClose: after.live,
+    seconds: Number((exchanged / 1000).toFixed(1)),
+    rssBeforeMiB: Number(mib(peak.rssBefore)),
+    rssPeakMiB: Number(mib(peak.rss)),
+    kibPerConnection: Number(((peak.rss - peak.rssBefore) / 1024 / conns).toFixed(2)),
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { conns: { type: 'string', default: '10000' }, bytes: { type: 'string', default: '16384' } } });
+  const conns = Number(values.conns);
+  const bytes = Number(values.bytes);
+  const deadline = setTimeout(() => {
+    console.error(`load: not done after 300 s: stalled`);
+    process.exit(1);
+  }, 300_000);
+  const results = [];
+  for (const kind of ['sockfd', 'net']) results.push(await measure(kind, conns, bytes));
+  clearTimeout(deadline);
+  console.log(JSON.stringify(results, null, 2));
+  const [mine, theirs] = results;
+  console.error(
+    `load: ${conns.toLocaleString('en')} concurrent connections x ${bytes.toLocaleString('en')} bytes echoed; ` +
+      results.map((r) => `${r.kind}: ${r.bytesEchoed.toLocaleString('en')} bytes, ${r.failures} failures, ${r.kibPerConnection} KiB RSS per connection, ${r.seconds} s`).join('; ') +
+      `; sockfd/net memory per connection ${(mine.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x`,
+  );
+  const bad = results.filter((r) => r.failures !== 0 || r.open !== conns || r.live !== conns || r.bytesEchoed !== conns * bytes || r.liveAfterClose !== 0);
+  if (bad.length) {
+    console.error(`load FAILED: ${JSON.stringify(bad)}`);
+    process.exit(1);
+  }
+}
+
+if (role === 'server') await server(rest[0]);
+else if (role === 'clients') await clients(Number(rest[0]), Number(rest[1]), Number(rest[2]));
+else await main();
