@@ -4,10 +4,13 @@
 // SHA-256); all connections stay open until every one has finished, and then the server reports its
 // RSS. Nothing may stall: the whole run has a deadline.
 //
-//   node test/soak/load.mjs [--conns 10000] [--bytes 16384]
+//   node test/soak/load.mjs [--conns 10000] [--bytes 16384] [--buf 4096]
+//
+// --buf is the sockfd server's receive buffer, one per connection, held while its recv waits (node:net
+// reads into a shared pool only when data is there, so the buffer is most of the difference).
 //
 // Both children raise RLIMIT_NOFILE to the hard limit first (bash's ulimit: node has no setrlimit).
-//   node test/soak/load.mjs server sockfd|net   (a child: the server)
+//   node test/soak/load.mjs server sockfd|net BUF (a child: the server)
 //   node test/soak/load.mjs clients PORT N BYTES (a child: the clients)
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,7 +30,7 @@ const mib = (n) => (n / 2 ** 20).toFixed(1);
 
 // ---- the servers: echo; on "report" from stdin, print live connections and memory ------------------
 
-async function sockfdServer() {
+async function sockfdServer(bufSize) {
   const s = await import('sockfd');
   const p = await import('sockfd/promises');
   const listener = s.socket(s.AF_INET, s.SOCK_STREAM);
@@ -37,7 +40,7 @@ async function sockfdServer() {
   let live = 0;
   let bytes = 0;
   const serve = async (fd) => {
-    const buf = Buffer.allocUnsafe(4096);
+    const buf = Buffer.allocUnsafe(bufSize);
     try {
       for (;;) {
         const n = await p.recv(fd, buf);
@@ -79,9 +82,9 @@ async function netServer() {
   return { port: server.address().port, stats: () => ({ live, bytes }) };
 }
 
-async function server(kind) {
+async function server(kind, bufSize) {
   const before = rss();
-  const { port, stats } = await (kind === 'sockfd' ? sockfdServer() : netServer());
+  const { port, stats } = await (kind === 'sockfd' ? sockfdServer(bufSize) : netServer());
   console.log(JSON.stringify({ port }));
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'report') console.log(JSON.stringify({ ...stats(), rssBefore: before, rss: rss() }));
@@ -156,9 +159,9 @@ function child(...args) {
   };
 }
 
-async function measure(kind, conns, bytes) {
+async function measure(kind, conns, bytes, bufSize) {
   const started = performance.now();
-  const srv = child('server', kind);
+  const srv = child('server', kind, String(bufSize));
   const { port } = await srv.next();
   const cli = child('clients', String(port), String(conns), String(bytes));
   const { open, failures } = await cli.next();
@@ -191,20 +194,23 @@ async function measure(kind, conns, bytes) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { conns: { type: 'string', default: '10000' }, bytes: { type: 'string', default: '16384' } } });
+  const { values } = parseArgs({
+    options: { conns: { type: 'string', default: '10000' }, bytes: { type: 'string', default: '16384' }, buf: { type: 'string', default: '4096' } },
+  });
   const conns = Number(values.conns);
   const bytes = Number(values.bytes);
+  const bufSize = Number(values.buf);
   const deadline = setTimeout(() => {
     console.error(`load: not done after 300 s: stalled`);
     process.exit(1);
   }, 300_000);
   const results = [];
-  for (const kind of ['sockfd', 'net']) results.push(await measure(kind, conns, bytes));
+  for (const kind of ['sockfd', 'net']) results.push(await measure(kind, conns, bytes, bufSize));
   clearTimeout(deadline);
   console.log(JSON.stringify(results, null, 2));
   const [mine, theirs] = results;
   console.error(
-    `load: ${conns.toLocaleString('en')} concurrent connections x ${bytes.toLocaleString('en')} bytes echoed; ` +
+    `load: ${conns.toLocaleString('en')} concurrent connections x ${bytes.toLocaleString('en')} bytes echoed (sockfd buffer ${bufSize} bytes); ` +
       results.map((r) => `${r.kind}: ${r.bytesEchoed.toLocaleString('en')} bytes, ${r.failures} failures, ${r.kibPerConnection} KiB RSS per connection, ${r.seconds} s`).join('; ') +
       `; sockfd/net memory per connection ${(mine.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x`,
   );
@@ -215,6 +221,6 @@ async function main() {
   }
 }
 
-if (role === 'server') await server(rest[0]);
+if (role === 'server') await server(rest[0], Number(rest[1]));
 else if (role === 'clients') await clients(Number(rest[0]), Number(rest[1]), Number(rest[2]));
 else await main();
