@@ -97,6 +97,11 @@ export class in_addr extends Struct {
   /** in_addr_t s_addr, network byte order: assign htonl(INADDR_ANY) or inet_addr("127.0.0.1"). */
   declare s_addr: number;
   constructor(buffer: ArrayBuffer, byteOffset: number) {
+    if (!(buffer instanceof ArrayBuffer)) throw invalidArgType('buffer', 'an instance of ArrayBuffer', buffer);
+    if (typeof byteOffset !== 'number') throw invalidArgType('byteOffset', 'of type number', byteOffset);
+    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset > buffer.byteLength - 4) {
+      throw outOfRange(`The value of "byteOffset" is out of range. It must be >= 0 && <= ${buffer.byteLength - 4}. Received ${byteOffset}`);
+    }
     super(buffer, byteOffset, 4);
   }
 }

@@ -207,6 +207,8 @@ const cases: [string, () => unknown, Expected][] = [
   ['sockaddr_in.sin_port = a Symbol', () => (new s.sockaddr_in().sin_port = Symbol('p') as any), TYPE],
   ['sockaddr_in6.sin6_port = a detached view', () => (new s.sockaddr_in6().sin6_port = detachedView() as any), TYPE],
   ['sockaddr_un.sun_path = an array of bytes', () => (new s.sockaddr_un().sun_path = [47, 116] as any), TYPE],
+  ['new in_addr: a buffer of 2 bytes', () => new s.in_addr(new ArrayBuffer(2), 0), RANGE],
+  ['new in_addr: a Uint8Array, not its buffer', () => new s.in_addr(new Uint8Array(4) as any, 0), TYPE],
 ];
 
 describe('bad input: every case gets its clear error', () => {

@@ -353,7 +353,7 @@ const structs = {
 };
 
 // Every function export must be fuzzed: a new export without an entry here fails the run.
-const classes = new Set(['Socket', 'AbortError', 'in_addr', ...Object.keys(structs)]);
+const classes = new Set(['Socket', 'AbortError', 'in_addr', ...Object.keys(structs)]); // targets of their own below
 for (const [mod, table, label] of [[s, sync, 'sockfd'], [p, async, 'sockfd/promises']]) {
   for (const [name, v] of Object.entries(mod)) {
     if (typeof v === 'function' && !(name in table) && !classes.has(name)) throw new Error(`${label}.${name} has no fuzz entry`);
@@ -483,7 +483,11 @@ for (const [name, params] of Object.entries(methods)) {
   targets.push([label, [socketOf, ...params], ([sock, ...a]) => sock[name](...a), { mustNotThrow: wait, fdOf: ([sock]) => sock.fd }]);
 }
 targets.push(['new Socket', [domain, type, protocol, fc.oneof(fc.constant(undefined), fd)], (a) => new s.Socket(...a)]);
+targets.push(['new in_addr', [or(fc.oneof(fc.nat(16).map((n) => new ArrayBuffer(n)), detached.map((ref) => new Ref('detached ArrayBuffer', () => ref.get().buffer)))), or(int)], (a) => new s.in_addr(...a)]);
+// Error itself turns the message into a string (as for Node's own AbortError): a Symbol cannot be.
+targets.push(['new AbortError', [fc.oneof(fc.constant(undefined), fc.string()), anyValue], (a) => new s.AbortError(...a)]);
 for (const [cls, fields] of Object.entries(structs)) {
+  targets.push([`new ${cls}`, [anyValue], (a) => new s[cls](...a)]);
   const field = fc.constantFrom(...fields);
   targets.push([`${cls} field`, [field, or(int)], ([f, v]) => {
     const st = new s[cls]();
