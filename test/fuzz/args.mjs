@@ -359,9 +359,9 @@ for (const [mod, table, label] of [[s, sync, 'sockfd'], [p, async, 'sockfd/promi
     if (typeof v === 'function' && !(name in table) && !classes.has(name)) throw new Error(`${label}.${name} has no fuzz entry`);
   }
 }
-for (const name of Object.getOwnPropertyNames(s.Socket.prototype)) {
+for (const name of Reflect.ownKeys(s.Socket.prototype)) {
   if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(s.Socket.prototype, name).value === 'function' && !(name in methods)) {
-    throw new Error(`Socket.prototype.${name} has no fuzz entry`);
+    throw new Error(`Socket.prototype.${String(name)} has no fuzz entry`);
   }
 }
 
@@ -477,7 +477,8 @@ const socketOf = fc.oneof(
     return new s.Socket(s.getsockopt(fdOfKind, s.SOL_SOCKET, s.SO_DOMAIN), s.getsockopt(fdOfKind, s.SOL_SOCKET, s.SO_TYPE) | s.SOCK_NONBLOCK);
   })),
 );
-for (const [name, params] of Object.entries(methods)) {
+for (const name of Reflect.ownKeys(methods)) { // Symbol.dispose and Symbol.asyncDispose too
+  const params = methods[name];
   const label = `Socket.${String(name)}`;
   const wait = ['accept', 'connect', 'recv', 'recvfrom', 'send', 'sendto', 'sendAll', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'sendFds', 'recvFds'].includes(name);
   targets.push([label, [socketOf, ...params], ([sock, ...a]) => sock[name](...a), { mustNotThrow: wait, fdOf: ([sock]) => sock.fd }]);
@@ -499,6 +500,7 @@ for (const [cls, fields] of Object.entries(structs)) {
 }
 
 const selected = opts.only ? targets.filter(([label]) => label === opts.only || label.endsWith(`.${opts.only}`)) : targets;
+if (selected.length === 0) throw new Error(`--only ${opts.only}: no such target (${targets.map(([label]) => label).join(', ')})`);
 const perTarget = Math.ceil(Number(opts.cases) / selected.length);
 const started = performance.now();
 process.chdir(scratch);
