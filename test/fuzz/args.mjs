@@ -10,7 +10,7 @@
 // Run it from a scratch directory (AF_UNIX binds create files in the cwd) and, as root, in a network
 // namespace of its own (`unshare -n`): test/fuzz/run.sh does both. Addresses are loopback-only anyway.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { constants as fsConstants, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,7 @@ const notAProcessFd = (v) => !(typeof v === 'number' && baseline.has(v));
 // ---- the fds a case may name --------------------------------------------------------------------
 // Rebuilt after any case that closed or replaced one, so every case starts from the same kinds.
 
+const { O_CREAT, O_NONBLOCK, O_RDWR, O_TRUNC } = fsConstants;
 const scratch = mkdtempSync(join(tmpdir(), 'sockfd-fuzz-'));
 const fifo = join(scratch, 'fifo');
 execFileSync('mkfifo', [fifo]);
@@ -56,13 +57,16 @@ const kinds = {
   unixStream: () => s.socketpair(s.AF_UNIX, s.SOCK_STREAM | s.SOCK_NONBLOCK),
   unixDgram: () => s.socketpair(s.AF_UNIX, s.SOCK_DGRAM | s.SOCK_NONBLOCK),
   unixSeqpacket: () => s.socketpair(s.AF_UNIX, s.SOCK_SEQPACKET | s.SOCK_NONBLOCK),
-  pipe: () => openSync(fifo, 'r+'), // a FIFO opened O_RDWR: a pipe with both ends in one fd
-  file: () => openSync(join(scratch, 'file'), 'w+'),
+  pipe: () => openSync(fifo, O_RDWR | O_NONBLOCK), // a FIFO opened O_RDWR: a pipe with both ends in one fd
+  file: () => openSync(join(scratch, 'file'), O_RDWR | O_CREAT | O_TRUNC | O_NONBLOCK),
 };
 
-/** name -> fd; socketpairs give two names (`unixStream.0`, `unixStream.1`). */
+/** kind -> its fds (two for a socketpair), each with its readlink target when made, to notice it closed or replaced. */
 const pool = new Map();
-const identity = new Map(); // fd -> readlink target at creation, to notice a closed or replaced fd
+const poolFdOf = (kind, i = 0) => {
+  const fds = pool.get(kind);
+  return fds[i % fds.length].fd;
+};
 
 function target(fd) {
   try {
@@ -72,43 +76,32 @@ function target(fd) {
   }
 }
 
-function build(name) {
-  const made = kinds[name]();
-  const fds = Array.isArray(made) ? made : [made];
-  fds.forEach((fd, i) => {
-    const key = Array.isArray(made) ? `${name}.${i}` : name;
-    pool.set(key, fd);
-    identity.set(fd, target(fd));
-  });
-  if (name === 'pipe' || name === 'file') s.setNonBlocking(fds[0], true);
+function build(kind) {
+  const made = kinds[kind]();
+  pool.set(kind, (Array.isArray(made) ? made : [made]).map((fd) => ({ fd, target: target(fd) })));
 }
 
 function repairPool() {
-  for (const name of Object.keys(kinds)) {
-    const fds = [...pool].filter(([k]) => k === name || k.startsWith(`${name}.`)).map(([, fd]) => fd);
-    const intact = fds.length > 0 && fds.every((fd) => identity.get(fd) !== null && target(fd) === identity.get(fd));
-    if (intact) {
-      for (const fd of fds) {
-        // a case may have made it blocking, or set a linger that would make a later close() wait
-        s.setNonBlocking(fd, true);
-        if (name !== 'pipe' && name !== 'file') s.setsockopt(fd, s.SOL_SOCKET, s.SO_LINGER, { onoff: 0, linger: 0 });
-      }
+  for (const [kind, fds] of pool) {
+    if (fds.some(({ fd, target: was }) => target(fd) !== was)) {
+      for (const { fd, target: was } of fds) if (target(fd) === was) s.close(fd);
+      build(kind);
       continue;
     }
-    for (const fd of fds) {
-      if (target(fd) === identity.get(fd)) s.close(fd);
-      identity.delete(fd);
+    for (const { fd, target: was } of fds) {
+      // a case may have made it blocking, or set a linger that would make a later close() wait
+      s.setNonBlocking(fd, true);
+      if (was.startsWith('socket:')) s.setsockopt(fd, s.SOL_SOCKET, s.SO_LINGER, { onoff: 0, linger: 0 });
     }
-    for (const key of [...pool.keys()]) if (key === name || key.startsWith(`${name}.`)) pool.delete(key);
-    build(name);
   }
 }
 
-const listenerPort = () => s.getsockname(pool.get('tcpListener')).port;
+const allPoolFds = () => [...pool.values()].flat().map(({ fd }) => fd);
+const listenerPort = () => s.getsockname(poolFdOf('tcpListener')).port;
 
 // After a case: close every fd it left open (accept()ed, received by SCM_RIGHTS, made by socket()).
 function closeStrays() {
-  const known = new Set([...baseline, ...pool.values()]);
+  const known = new Set([...baseline, ...allPoolFds()]);
   for (const name of readdirSync('/proc/self/fd')) {
     const fd = Number(name);
     if (known.has(fd) || target(fd) === null) continue;
@@ -170,9 +163,7 @@ const constants = (re) => Object.entries(s).filter(([k, v]) => typeof v === 'num
 const someOf = (values) => fc.subarray(values, { maxLength: 3 }).map((vs) => vs.reduce((a, b) => a | b, 0));
 const int = fc.oneof(fc.integer({ min: -4, max: 300 }), fc.integer(), edgeNumbers);
 
-const poolFd = fc.constantFrom(...Object.keys(kinds)).chain((kind) =>
-  fc.constantFrom(`${kind}`, `${kind}.0`, `${kind}.1`).map((key) => new Ref(`pool:${key}`, () => pool.get(key) ?? pool.get(kind) ?? pool.get(`${kind}.0`))),
-);
+const poolFd = fc.tuple(fc.constantFrom(...Object.keys(kinds)), fc.nat(1)).map(([kind, i]) => new Ref(`pool:${kind}[${i}]`, () => poolFdOf(kind, i)));
 const closedFd = fc.constant(new Ref('closed fd', () => {
   const fd = s.socket(s.AF_INET, s.SOCK_DGRAM);
   s.close(fd);
@@ -228,8 +219,8 @@ const addr = or(fc.oneof(
   fc.record({ family: fc.oneof(fc.constantFrom('AF_UNSPEC', 'AF_FOO', s.AF_UNSPEC, s.AF_NETLINK), int) }),
   rawSockaddr,
   fc.constant(new Ref('sockaddr_in', () => Object.assign(new s.sockaddr_in(), { sin_family: s.AF_INET, sin_port: s.htons(listenerPort()) }))),
-  fc.constant(new Ref('listener addr', () => s.getsockname(pool.get('tcpListener')))),
-  fc.constant(new Ref('udp addr', () => s.getsockname(pool.get('udp')))),
+  fc.constant(new Ref('listener addr', () => s.getsockname(poolFdOf('tcpListener')))),
+  fc.constant(new Ref('udp addr', () => s.getsockname(poolFdOf('udp')))),
 ));
 const bufs = or(fc.array(or(view), { maxLength: 5 }));
 const datas = or(fc.array(or(data), { maxLength: 5 }));
@@ -418,8 +409,9 @@ async function runCase(label, call, args, { mustNotThrow = false, fdOf } = {}) {
   try {
     resolved = args.map((a) => resolve(a)); // Socket.from() of a pipe throws here
   } catch (error) {
-    if (judge(error) === null) throw error;
-    count(`${label}: no Socket, ${judge(error)}`);
+    const kind = judge(error);
+    if (kind === null) throw error;
+    count(`${label}: no Socket, ${kind}`);
     return;
   }
   try {
@@ -473,15 +465,15 @@ for (const [name, params] of Object.entries(async)) {
 const socketOf = fc.oneof(
   poolFd.map((ref) => new Ref(`Socket.from(${ref.describe})`, () => s.Socket.from(ref.get()))),
   fc.constantFrom(...Object.keys(kinds).filter((k) => k.startsWith('tcp') || k.startsWith('udp'))).map((k) => new Ref(`new Socket like ${k}`, () => {
-    const fdOfKind = pool.get(k);
+    const fdOfKind = poolFdOf(k);
     return new s.Socket(s.getsockopt(fdOfKind, s.SOL_SOCKET, s.SO_DOMAIN), s.getsockopt(fdOfKind, s.SOL_SOCKET, s.SO_TYPE) | s.SOCK_NONBLOCK);
   })),
 );
 for (const name of Reflect.ownKeys(methods)) { // Symbol.dispose and Symbol.asyncDispose too
   const params = methods[name];
   const label = `Socket.${String(name)}`;
-  const wait = ['accept', 'connect', 'recv', 'recvfrom', 'send', 'sendto', 'sendAll', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'sendFds', 'recvFds'].includes(name);
-  targets.push([label, [socketOf, ...params], ([sock, ...a]) => sock[name](...a), { mustNotThrow: wait, fdOf: ([sock]) => sock.fd }]);
+  const waits = typeof name === 'string' && name in async; // its twin in sockfd/promises returns a promise
+  targets.push([label, [socketOf, ...params], ([sock, ...a]) => sock[name](...a), { mustNotThrow: waits, fdOf: ([sock]) => sock.fd }]);
 }
 targets.push(['new Socket', [domain, type, protocol, fc.oneof(fc.constant(undefined), fd)], (a) => new s.Socket(...a)]);
 targets.push(['new in_addr', [or(fc.oneof(fc.nat(16).map((n) => new ArrayBuffer(n)), detached.map((ref) => new Ref('detached ArrayBuffer', () => ref.get().buffer)))), or(int)], (a) => new s.in_addr(...a)]);
@@ -519,7 +511,7 @@ try {
   }
 } finally {
   process.chdir(tmpdir());
-  for (const fd of pool.values()) if (target(fd) !== null) s.close(fd);
+  for (const fds of pool.values()) for (const { fd, target: was } of fds) if (target(fd) === was) s.close(fd);
   rmSync(scratch, { recursive: true, force: true });
 }
 
