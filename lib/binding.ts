@@ -1,7 +1,7 @@
 // Loads the compiled addon and gives its exports their types. The addon validates every argument
 // itself, so calling these directly is as safe as calling them through lib/index.ts.
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Address, AddressInput } from './address.js';
@@ -206,11 +206,30 @@ export interface Native {
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+// The binary node-gyp-build picks: build/Release (a source build) first, then the prebuild for this
+// platform, arch and libc inside the package. If there is none, say why in words a user can act on.
+function findAddon(): string {
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  try {
+    return nodeGypBuild.resolve(packageRoot);
+  } catch (cause) {
+    throw new Error(
+      `sockfd has no binary for ${process.platform}-${process.arch}: the package ships prebuilt ones for ` +
+        'linux-x64 and linux-arm64 (glibc), and elsewhere its install script compiles one. That script did ' +
+        'not run (npm --ignore-scripts; pnpm blocks build scripts until `pnpm approve-builds`) or failed. ' +
+        'Run `npm rebuild sockfd` (or `pnpm approve-builds` then `pnpm rebuild sockfd`); it needs a C++ ' +
+        'compiler, make and python3.',
+      { cause },
+    );
+  }
+}
 
 /**
  * Where the addon is: $SOCKFD_ADDON (a path, relative to the package root; the cmake-js build is
- * build-cmake/Release/sockfd.node) or node-gyp's build/Release/sockfd.node.
+ * build-cmake/Release/sockfd.node), else what node-gyp-build finds (build/Release, then prebuilds/).
  */
-export const addonPath = resolve(packageRoot, process.env.SOCKFD_ADDON ?? join('build', 'Release', 'sockfd.node'));
+export const addonPath = process.env.SOCKFD_ADDON ? resolve(packageRoot, process.env.SOCKFD_ADDON) : findAddon();
 
-export const native: Native = createRequire(import.meta.url)(addonPath);
+export const native: Native = require(addonPath);
