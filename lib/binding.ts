@@ -195,14 +195,14 @@ export interface Native {
   recvmmsgAsync(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, token?: number): Awaitable<ReceivedMsg[]>;
   getaddrinfoAsync(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Promise<Addrinfo[]>;
   getnameinfoAsync(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }>;
-  /** Rejects the waiting operation started with `token` with `reason`; false if none waits. */
-  cancel(fd: number, token: number, reason: unknown): boolean;
+  /** Ends the waiting operation started with `token`: rejects it with `value` (resolves, if `resolve`); false if none waits. */
+  cancel(token: number, value: unknown, resolve?: boolean): boolean;
   /** Drops the readiness state of fd (pending operations reject with ECANCELED) without closing it. */
   release(fd: number): void;
   /** fd belongs to a Socket object: closed when this thread's environment ends, unless released. */
   own(fd: number): void;
   /** Internal, for the soak and leak tests: what this thread's readiness engine holds. */
-  engineStats(): { fdStates: number; pollHandles: number; closing: number; waiting: number; owned: number; loopPollHandles: number; loopOtherHandles: number };
+  engineStats(): { fdStates: number; registered: number; waiting: number; counted: number; tokens: number; owned: number; referenced: boolean; loopPollHandles: number; loopOtherHandles: number };
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

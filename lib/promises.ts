@@ -45,7 +45,7 @@ function waiting<T>(fd: number, options: WaitOptions | undefined, start: (token?
   if (!(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an instance of AbortSignal', signal));
   if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
   const token = ++lastToken;
-  const onAbort = () => n.cancel(fd, token, new AbortError(undefined, { cause: signal.reason }));
+  const onAbort = () => n.cancel(token, new AbortError(undefined, { cause: signal.reason }));
   signal.addEventListener('abort', onAbort, { once: true });
   const done = () => signal.removeEventListener('abort', onAbort);
   return Promise.resolve(start(token)).then(

@@ -42,6 +42,10 @@ class RecvOp : public Op {
   Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
   void Hold(Napi::Env env) override { buf_.Hold(env); }
   void Refresh(Napi::Env env) override { buf_.Refresh(env, syscall); }
+  // Not 0: end of stream stays readable, and no new edge would say so. Not a peek: it leaves the bytes.
+  bool Short() const override {
+    return n_ > 0 && static_cast<size_t>(n_) < buf_.length && !(flags_ & (MSG_PEEK | MSG_OOB));
+  }
 
  protected:
   HeldView buf_;
@@ -89,6 +93,7 @@ class SendOp : public Op {
   }
   void Hold(Napi::Env env) override { data_.view.Hold(env); }
   void Refresh(Napi::Env env) override { data_.view.Refresh(env, syscall); }
+  bool Short() const override { return static_cast<size_t>(n_) < data_.view.length; }
 
  protected:
   OutData data_;
@@ -117,6 +122,7 @@ class SendAllOp : public SendOp {
     return sent_ == data_.view.length ? Outcome::kDone : Outcome::kWait;
   }
   Napi::Value Result(Napi::Env env) override { return Count(env, static_cast<ssize_t>(sent_)); }
+  bool Short() const override { return false; }
   void Annotate(Napi::Value error) override {
     if (error.IsObject()) error.As<Napi::Object>().Set("bytesWritten", static_cast<double>(sent_));
   }
@@ -177,25 +183,25 @@ class ConnectOp : public Op {
 
 // Each binding: the sync binding's arguments, then the token.
 Napi::Value AcceptAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 2, [&] { return std::make_unique<AcceptOp>(info); });
+  return Start(info, kAcceptSyscall, 2, [&] { return std::make_unique<AcceptOp>(info); });
 }
 Napi::Value ConnectAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 2, [&] { return std::make_unique<ConnectOp>(info); });
+  return Start(info, "connect", 2, [&] { return std::make_unique<ConnectOp>(info); });
 }
 Napi::Value RecvAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 4, [&] { return std::make_unique<RecvOp>(info, "recv"); });
+  return Start(info, "recv", 4, [&] { return std::make_unique<RecvOp>(info, "recv"); });
 }
 Napi::Value RecvFromAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 4, [&] { return std::make_unique<RecvFromOp>(info); });
+  return Start(info, "recvfrom", 4, [&] { return std::make_unique<RecvFromOp>(info); });
 }
 Napi::Value SendAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 4, [&] { return std::make_unique<SendOp>(info, "send", false); });
+  return Start(info, "send", 4, [&] { return std::make_unique<SendOp>(info, "send", false); });
 }
 Napi::Value SendToAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 5, [&] { return std::make_unique<SendOp>(info, "sendto", true); });
+  return Start(info, "sendto", 5, [&] { return std::make_unique<SendOp>(info, "sendto", true); });
 }
 Napi::Value SendAllAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 4, [&] { return std::make_unique<SendAllOp>(info); });
+  return Start(info, "send", 4, [&] { return std::make_unique<SendAllOp>(info); });
 }
 
 }  // namespace

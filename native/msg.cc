@@ -559,16 +559,16 @@ class MmsgOp : public Op {
 };
 
 Napi::Value SendMsgAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 3, [&] { return std::make_unique<MsgOp>(info, kWrite); });
+  return Start(info, "sendmsg", 3, [&] { return std::make_unique<MsgOp>(info, kWrite); });
 }
 Napi::Value RecvMsgAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 3, [&] { return std::make_unique<MsgOp>(info, kRead); });
+  return Start(info, "recvmsg", 3, [&] { return std::make_unique<MsgOp>(info, kRead); });
 }
 Napi::Value SendMmsgAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 3, [&] { return std::make_unique<MmsgOp>(info, kWrite); });
+  return Start(info, "sendmmsg", 3, [&] { return std::make_unique<MmsgOp>(info, kWrite); });
 }
 Napi::Value RecvMmsgAsync(const Napi::CallbackInfo& info) {
-  return Start(info, 3, [&] { return std::make_unique<MmsgOp>(info, kRead); });
+  return Start(info, "recvmmsg", 3, [&] { return std::make_unique<MmsgOp>(info, kRead); });
 }
 
 }  // namespace

@@ -1,33 +1,41 @@
-// The readiness engine: one uv_poll_t per fd per environment, created when an operation on that fd first
-// has to wait.
+// The readiness engine: one epoll fd per environment, watched by libuv through a single uv_poll_t. This
+// is the design of Rust's mio under Tokio, and it is here because the first engine (one uv_poll_t per
+// fd) could not be made safe: libuv calls abort() when epoll_ctl fails on an fd that was closed behind
+// its back (src/unix/linux.c, uv__io_poll), and level-triggered EPOLLERR cannot be masked, so a socket
+// whose error queue is not empty woke the loop forever. Now libuv never sees a socket fd: a closed
+// file simply leaves the engine's epoll set (the kernel removes it from every epoll, epoll(7)).
 //
-// - Interest is the union of what the queued operations need (readable if a read waits, writable if a
-//   write waits). uv_poll_start() is called only when that mask changes: libuv implements every call as
-//   epoll_ctl(DEL) + epoll_ctl(ADD) (src/unix/poll.c), so a steady ping-pong must not pay for it.
-// - The mask is brought up to date after the promise callbacks of a readiness event have run (they run
-//   when the callback scope closes), so an `await recv()` loop that queues its next recv from the
-//   continuation keeps the handle started; when nothing waits any more, the handle is stopped. A stopped
-//   handle holds no reference on the loop: an idle socket never keeps the process alive.
-// - Operations of one direction complete in call order: a new call makes its syscall at once only if no
-//   earlier one of its direction still waits on the fd.
-// - Readiness may be spurious (another reader, another process): EAGAIN on retry just waits again. At
-//   most kMaxPerEvent operations per direction complete per event; the rest run on the next one (epoll is
-//   level-triggered, so the readiness is reported again).
-// - ReleaseFd (close() and friends): pending operations reject with ECANCELED, the handle is stopped and
-//   closed, and only then may the fd be closed. The FdState is freed in the uv_close callback, which never
-//   runs while a callback of the same handle is on the stack.
-// - Environment teardown (Worker exit): an async cleanup hook closes every handle and the fds of Socket
-//   objects, and finishes when the last close callback has run, before Node closes the loop.
+// - Each fd is registered once, the first time an operation on it has to wait, for EPOLLIN | EPOLLOUT |
+//   EPOLLRDHUP | EPOLLPRI, edge-triggered. Interest changes cost nothing; an error queue reports
+//   EPOLLERR once.
+// - Readiness is tracked per fd and direction: set by an event, cleared by EAGAIN (or by a short
+//   transfer on a stream socket, which means the kernel's buffer was used up). An operation makes its
+//   syscall only while its direction may be ready; otherwise it waits for the next edge. A wrong guess
+//   costs one EAGAIN, never a missed wake-up: an edge is reported for anything that arrives after the
+//   event that set the flag, and the flag is cleared only by a syscall that saw the buffer empty.
+// - Operations of one direction complete in call order: a new call makes its syscall at once only if
+//   no earlier one of its direction still waits on the fd.
+// - At most kMaxPerEvent operations per direction complete per event, and kMaxEvents events are taken
+//   per wake-up; an fd left with work and readiness is re-armed (EPOLL_CTL_MOD reports it again).
+// - The uv_poll_t stays started; it references the loop only while an operation waits (uv_ref and
+//   uv_unref make no syscall), so an idle socket never keeps the process alive.
+// - ReleaseFd (close() and every call that makes an fd): pending operations reject with ECANCELED and
+//   the fd leaves the epoll set before it may be closed. While they settle, a new call on the fd (a
+//   setter on Object.prototype re-entering) rejects with ECANCELED too, rather than start waiting on an
+//   fd about to be closed. States are freed only when no engine code is on the stack (Busy).
+// - Environment teardown (Worker exit): an async cleanup hook drops every operation, closes the fds of
+//   Socket objects and the engine's handle, then its epoll fd, before Node closes the loop.
 #include "watcher.h"
 
 #include <uv.h>
 
-#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <list>
+#include <unordered_map>
 #include <vector>
 
 namespace sockfd {
@@ -35,49 +43,57 @@ namespace sockfd {
 namespace {
 
 constexpr int kMaxPerEvent = 64;
-constexpr int kProbeEvery = 64;
-constexpr int kEvents[] = {UV_READABLE, UV_WRITABLE};
+constexpr int kMaxEvents = 128;
+constexpr uint32_t kInterest = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
 
-class Engine;
-
-// Operations waiting on one fd in one direction, in call order. A list, not a deque: an empty list
-// allocates nothing, where libstdc++'s deque allocates ~600 bytes up front, and every connection that
-// ever waited has two of these for its lifetime. Measured: a waiting recv on a new fd costs ~1.0 KiB
-// with lists, ~2.4 KiB with deques.
 using OpQueue = std::list<std::unique_ptr<Op>>;
 
 struct FdState {
-  FdState(Engine* engine, int fd) : engine(engine), fd(fd) { poll.data = this; }
+  FdState(int fd, uint32_t generation) : fd(fd), generation(generation) {}
 
-  Engine* const engine;
   const int fd;
-  uv_poll_t poll;
-  bool poll_initialized = false;
-  int mask = 0;              // the events the handle is started with; 0 = stopped
-  bool nonblocking = false;  // O_NONBLOCK was set by this engine (ioctl, or uv_poll_init)
-  bool released = false;     // ReleaseFd ran; the state only waits for its close callback
-  bool wait_first = false;   // reads wait for readiness before their first try (see TryNow)
-  int skipped = 0;           // tries skipped since the last one
+  // Events carry it beside the fd: one queued for an earlier state of the same number is ignored.
+  const uint32_t generation;
+  bool registered = false;   // in the engine's epoll set
+  bool stream = false;       // SOCK_STREAM: a short transfer means the buffer was used up
+  bool nonblocking = false;  // O_NONBLOCK is known to be set (by this engine, or found set)
+  bool released = false;     // ReleaseFd is settling its operations; freed after
+  // The peer's FIN (EPOLLRDHUP, EPOLLHUP) was seen: reads are ready for good (end of stream stays
+  // readable, and no new edge says so), whatever a short read suggests. Tokio's READ_CLOSED.
+  bool read_closed = false;
+  bool ready[2] = {true, true};
   OpQueue queue[2];
 
-  bool TryNow(Direction d);
-  void UpdateInterest();
-  void Drain(Napi::Env env, Direction d);
+  // After a transfer that moved fewer bytes than asked: on a stream socket, the buffer is used up.
+  void ShortTransfer(Direction d) {
+    if (stream && !(d == kRead && read_closed)) ready[d] = false;
+  }
+
+  uint64_t Key() const { return uint64_t{generation} << 32 | static_cast<uint32_t>(fd); }
 };
 
 void OnPoll(uv_poll_t* handle, int status, int events);
-void OnClosed(uv_handle_t* handle);
 void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg);
 
 // Per-environment state, the addon's instance data. It outlives the environment's JS: the async
-// cleanup hook deletes it after the last poll handle has closed.
+// cleanup hook deletes it after its poll handle has closed.
 class Engine {
  public:
   explicit Engine(napi_env env) : env(env) {
     napi_value name;
-    NAPI_THROW_IF_FAILED_VOID(env, napi_get_uv_event_loop(env, &loop));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_get_uv_event_loop(env, &loop_));
+    epfd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd_ < 0) ThrowErrno(Napi::Env(env), errno, "epoll_create1");
+    int rc = uv_poll_init(loop_, &poll_, epfd_);
+    if (rc == 0) rc = uv_poll_start(&poll_, UV_READABLE, OnPoll);
+    if (rc < 0) {
+      ::close(epfd_);
+      ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
+    }
+    poll_.data = this;
+    uv_unref(reinterpret_cast<uv_handle_t*>(&poll_));
     NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name));
-    NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context));
+    NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context_));
     NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, OnTeardown, this, &hook_));
   }
 
@@ -87,39 +103,76 @@ class Engine {
     return static_cast<Engine*>(data);
   }
 
-  FdState* Find(int fd) const { return static_cast<size_t>(fd) < fds_.size() ? fds_[fd] : nullptr; }
-
-  // Only for fds a syscall has just shown to be open, so the table stays as small as the fd table.
-  FdState* Create(int fd) {
-    if (static_cast<size_t>(fd) >= fds_.size()) fds_.resize(fd + 1, nullptr);
-    if (fds_[fd] == nullptr) fds_[fd] = new FdState(this, fd);
-    return fds_[fd];
-  }
-
+  Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op);
   void Release(Napi::Env env, int fd);
+  bool Cancel(Napi::Env env, double token, Napi::Value value, bool resolve);
+  void OnEvents();
+  void Teardown(napi_async_cleanup_hook_handle hook);
+  void Finish();
+  Napi::Object Stats(Napi::Env env) const;
+
+  FdState* Find(int fd) const { return static_cast<size_t>(fd) < fds_.size() ? fds_[fd] : nullptr; }
   // fd belongs to a Socket object of this environment: closed at teardown unless released first.
   void Own(int fd) {
     if (static_cast<size_t>(fd) >= owned_.size()) owned_.resize(fd + 1, false);
     owned_[fd] = true;
   }
-  void Teardown(napi_async_cleanup_hook_handle hook);
-  void HandleClosed(FdState* state);
-  Napi::Object Stats(Napi::Env env) const;
 
   const napi_env env;
-  uv_loop_t* loop = nullptr;
-  napi_async_context context = nullptr;
 
  private:
-  // Frees a state taken out of the table: at once, or, if it has a poll handle, once that has closed.
-  void Dispose(FdState* state);
-  void MaybeFinish();
+  // Engine code on the stack: states released meanwhile are freed when the outermost Busy ends, so
+  // no caller is left holding a freed state after JS (settling a promise) ran.
+  class Busy {
+   public:
+    explicit Busy(Engine* e) : e_(e) { e_->busy_++; }
+    ~Busy() {
+      if (--e_->busy_ == 0) e_->Bury();
+    }
 
+   private:
+    Engine* e_;
+  };
+
+  // Only for fds a syscall has just shown to be open, so the table stays as small as the fd table.
+  FdState* Create(int fd) {
+    if (static_cast<size_t>(fd) >= fds_.size()) fds_.resize(fd + 1, nullptr);
+    if (fds_[fd] == nullptr) fds_[fd] = new FdState(fd, next_generation_++);
+    return fds_[fd];
+  }
+  int Register(FdState* state);
+  void Rearm(FdState* state);
+  void Drain(Napi::Env env, FdState* state, Direction d);
+  void Enqueue(FdState* state, std::unique_ptr<Op> op);
+  std::unique_ptr<Op> Dequeue(FdState* state, Direction d, OpQueue::iterator it);
+  void Bury() {
+    for (FdState* state : graveyard_) delete state;
+    graveyard_.clear();
+  }
+  // The handle holds the loop only while something waits.
+  void UpdateRef() {
+    bool want = waiting_ > 0;
+    if (want == referenced_) return;
+    if (want)
+      uv_ref(reinterpret_cast<uv_handle_t*>(&poll_));
+    else
+      uv_unref(reinterpret_cast<uv_handle_t*>(&poll_));
+    referenced_ = want;
+  }
+
+  uv_loop_t* loop_ = nullptr;
+  int epfd_ = -1;
+  uv_poll_t poll_;
+  bool referenced_ = false;
+  napi_async_context context_ = nullptr;
   napi_async_cleanup_hook_handle hook_ = nullptr;
   std::vector<FdState*> fds_;
   std::vector<bool> owned_;
-  size_t closing_ = 0;  // poll handles whose close callback has not run yet
-  bool tearing_down_ = false;
+  std::vector<FdState*> graveyard_;
+  std::unordered_map<double, Op*> tokens_;  // waiting operations that a signal or timeout may end
+  size_t waiting_ = 0;
+  int busy_ = 0;
+  uint32_t next_generation_ = 1;
 };
 
 // Resolves or rejects the operation's promise; the operation (and its buffer references) is gone after.
@@ -146,189 +199,289 @@ void Settle(Napi::Env env, std::unique_ptr<Op> op, Outcome outcome) {
     napi_reject_deferred(env, deferred, value);
 }
 
-// Rejects with a value the caller made (the AbortError from lib/promises.ts).
-void Reject(Napi::Env env, std::unique_ptr<Op> op, Napi::Value reason) {
+// Settles with a value the caller made: the AbortError from lib/promises.ts (rejects), or what a
+// timed-out poll()/select()/epoll_wait() resolves with.
+void SettleWith(Napi::Env env, std::unique_ptr<Op> op, Napi::Value value, bool resolve) {
   napi_deferred deferred = op->deferred;
-  try {
-    op->Annotate(reason);
-  } catch (const Napi::Error&) {  // a setter on the reason threw: reject with the reason all the same
+  if (!resolve) {
+    try {
+      op->Annotate(value);
+    } catch (const Napi::Error&) {  // a setter on the reason threw: reject with the reason all the same
+    }
   }
   op.reset();
-  napi_reject_deferred(env, deferred, reason);
-}
-
-void FdState::UpdateInterest() {
-  int want = (queue[kRead].empty() ? 0 : UV_READABLE) | (queue[kWrite].empty() ? 0 : UV_WRITABLE);
-  if (want == mask) return;
-  if (want == 0)
-    uv_poll_stop(&poll);
+  if (resolve)
+    napi_resolve_deferred(env, deferred, value);
   else
-    uv_poll_start(&poll, want, OnPoll);
-  mask = want;
+    napi_reject_deferred(env, deferred, value);
 }
 
-// Whether a new operation makes its syscall at once. Not while earlier ones of its direction wait
-// (they complete first, in call order). And not a read right after reads that found nothing: in a
-// request-response exchange the try would only say EAGAIN, a syscall per message for nothing, so such
-// reads wait for readiness first, as libuv's do; every kProbeEvery-th still tries, and one that finds
-// data turns trying first back on. A wrong guess costs time, never correctness: readiness is
-// level-triggered, so data already there ends the wait at once.
-bool FdState::TryNow(Direction d) {
-  if (!queue[d].empty()) return false;
-  if (d == kWrite || !wait_first) return true;
-  if (++skipped < kProbeEvery) return false;
-  skipped = 0;
-  return true;
+// Gives the operation its promise, for an outcome that is not a result returned at once.
+Napi::Value PromiseFor(Napi::Env env, Op& op) {
+  napi_value promise;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &op.deferred, &promise), Napi::Value());
+  return Napi::Value(env, promise);
 }
 
-void FdState::Drain(Napi::Env env, Direction d) {
-  for (int i = 0; i < kMaxPerEvent && !released && !queue[d].empty(); i++) {
-    Op* op = queue[d].front().get();
+// A promise for the operation, rejected with its error for `err` (naming its syscall) at once.
+Napi::Value FailedNow(Napi::Env env, std::unique_ptr<Op> op, int err) {
+  op->err = err;
+  Napi::Value promise = PromiseFor(env, *op);
+  Settle(env, std::move(op), Outcome::kFailed);
+  return promise;
+}
+
+Napi::Value FailedWith(Napi::Env env, std::unique_ptr<Op> op, Napi::Value error) {
+  Napi::Value promise = PromiseFor(env, *op);
+  SettleWith(env, std::move(op), error, false);
+  return promise;
+}
+
+void Engine::Enqueue(FdState* state, std::unique_ptr<Op> op) {
+  OpQueue& queue = state->queue[op->direction];
+  Op* raw = op.get();
+  queue.push_back(std::move(op));
+  raw->where = std::prev(queue.end());
+  if (!std::isnan(raw->token)) tokens_[raw->token] = raw;
+  waiting_++;
+}
+
+std::unique_ptr<Op> Engine::Dequeue(FdState* state, Direction d, OpQueue::iterator it) {
+  std::unique_ptr<Op> op = std::move(*it);
+  state->queue[d].erase(it);
+  if (!std::isnan(op->token)) tokens_.erase(op->token);
+  waiting_--;
+  return op;
+}
+
+// The socket type is asked once per registration: only a stream socket's short transfer says its
+// buffer is used up (one datagram read leaves the next one unreported). Returns 0 or an errno value.
+int Engine::Register(FdState* state) {
+  int type = 0;
+  socklen_t len = sizeof(type);
+  state->stream = sys::getsockopt(state->fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+  epoll_event event{};
+  event.events = kInterest;
+  event.data.u64 = state->Key();
+  if (epoll_ctl(epfd_, EPOLL_CTL_ADD, state->fd, &event) < 0) {
+    // EEXIST: this fd and file are still in the set from an earlier state: take the entry over.
+    if (errno != EEXIST || epoll_ctl(epfd_, EPOLL_CTL_MOD, state->fd, &event) < 0) return errno;
+  }
+  state->registered = true;
+  return 0;
+}
+
+// Edge-triggered, so work left over for lack of time is not reported again by itself: MOD makes the
+// kernel look at the fd afresh and queue an event if it is ready.
+void Engine::Rearm(FdState* state) {
+  epoll_event event{};
+  event.events = kInterest;
+  event.data.u64 = state->Key();
+  epoll_ctl(epfd_, EPOLL_CTL_MOD, state->fd, &event);
+}
+
+void Engine::Drain(Napi::Env env, FdState* state, Direction d) {
+  for (int i = 0; i < kMaxPerEvent; i++) {
+    if (state->released || !state->ready[d] || state->queue[d].empty()) return;
+    OpQueue::iterator front = state->queue[d].begin();
+    Op* op = front->get();
     Outcome outcome;
     try {
       op->Refresh(env);
       outcome = op->Attempt();
     } catch (const Napi::Error& e) {  // the buffer was detached or shrunk while the operation waited
-      std::unique_ptr<Op> failed = std::move(queue[d].front());
-      queue[d].pop_front();
-      Reject(env, std::move(failed), e.Value());
+      SettleWith(env, Dequeue(state, d, front), e.Value(), false);
       continue;
     }
-    if (outcome == Outcome::kWait) return;  // spurious or used up: wait again, keeping call order
+    if (outcome == Outcome::kWait) {  // spurious or used up: wait for the next edge, keeping call order
+      state->ready[d] = false;
+      return;
+    }
+    if (outcome == Outcome::kDone && op->Short()) state->ShortTransfer(d);
     // Off the queue before settling: settling may run JS, which may queue, cancel or close.
-    std::unique_ptr<Op> done = std::move(queue[d].front());
-    queue[d].pop_front();
-    Settle(env, std::move(done), outcome);
+    Settle(env, Dequeue(state, d, front), outcome);
   }
+  if (!state->released && state->ready[d] && !state->queue[d].empty()) Rearm(state);
 }
 
-void OnPoll(uv_poll_t* handle, int status, int events) {
-  FdState* state = static_cast<FdState*>(handle->data);
-  Engine* engine = state->engine;
-  Napi::Env env(engine->env);
-  // On POLLERR libuv stops the handle and reports UV_EBADF: the syscalls themselves report the error
-  // (ECONNREFUSED, ECONNRESET, ...), so retry both directions.
-  if (status < 0) {
-    state->mask = 0;
-    events = UV_READABLE | UV_WRITABLE;
-  }
+void Engine::OnEvents() {
+  epoll_event events[kMaxEvents];
+  int n;
+  do n = epoll_wait(epfd_, events, kMaxEvents, 0);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return;
+  Napi::Env env(this->env);
   napi_handle_scope handle_scope;
   if (napi_open_handle_scope(env, &handle_scope) != napi_ok) return;
   napi_value resource;
   napi_callback_scope callback_scope;
   napi_get_global(env, &resource);
-  if (napi_open_callback_scope(env, resource, engine->context, &callback_scope) == napi_ok) {
-    for (Direction d : {kRead, kWrite})
-      if (events & kEvents[d]) state->Drain(env, d);
+  if (napi_open_callback_scope(env, resource, context_, &callback_scope) == napi_ok) {
+    {
+      Busy busy(this);
+      for (int i = 0; i < n; i++) {
+        int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);
+        FdState* state = Find(fd);
+        if (state == nullptr || state->Key() != events[i].data.u64) continue;  // released since
+        uint32_t e = events[i].events;
+        // EPOLLERR and EPOLLHUP: the syscalls themselves report what happened (ECONNREFUSED, ...).
+        if (e & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) state->ready[kRead] = true;
+        if (e & (EPOLLRDHUP | EPOLLHUP)) state->read_closed = true;
+        // Urgent data: a TCP read stops at its mark with bytes after it, so from now on a short read
+        // proves nothing about the buffer.
+        if (e & EPOLLPRI) state->stream = false;
+        if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) state->ready[kWrite] = true;
+        for (Direction d : {kRead, kWrite}) Drain(env, state, d);
+      }
+    }
     napi_close_callback_scope(env, callback_scope);  // promise callbacks (microtasks) run here
   }
-  if (!state->released) state->UpdateInterest();
+  UpdateRef();
   napi_close_handle_scope(env, handle_scope);
 }
 
-void OnClosed(uv_handle_t* handle) {
-  FdState* state = static_cast<FdState*>(handle->data);
-  state->engine->HandleClosed(state);
-}
+void OnPoll(uv_poll_t* handle, int /*status*/, int /*events*/) { static_cast<Engine*>(handle->data)->OnEvents(); }
 
-void Engine::HandleClosed(FdState* state) {
-  delete state;
-  closing_--;
-  MaybeFinish();
+Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
+  Busy busy(this);
+  const int fd = op->fd;
+  const Direction d = op->direction;
+  FdState* state = Find(fd);
+  if (state != nullptr && state->released) return FailedNow(env, std::move(op), ECANCELED);
+  // accept() and connect() need O_NONBLOCK on the fd itself, before any attempt. If this call sets it
+  // and then fails (ENOTSOCK, EINVAL...), it is put back: a failed call leaves the fd as it found it.
+  const bool needs_nonblocking = op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking);
+  bool set_here = false;
+  if (needs_nonblocking) {
+    int flags = sys::fcntl_getfl(fd);
+    if (flags < 0) return FailedWith(env, std::move(op), ErrnoError(env, errno, "fcntl").Value());
+    if (!(flags & O_NONBLOCK)) {
+      int on = 1;
+      if (sys::ioctl_fionbio(fd, &on) < 0) return FailedWith(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
+      set_here = true;
+    }
+  }
+  if (state == nullptr || (state->queue[d].empty() && state->ready[d])) {
+    Outcome outcome = op->Attempt();
+    if (outcome == Outcome::kFailed && set_here) {
+      int off = 0;
+      sys::ioctl_fionbio(fd, &off);
+    } else if (needs_nonblocking) {
+      state = Create(fd);
+      state->nonblocking = true;
+    }
+    if (outcome == Outcome::kDone) {
+      if (state != nullptr && op->Short()) state->ShortTransfer(d);
+      try {
+        return op->Result(env);  // building it may run JS (a setter on Object.prototype) that throws
+      } catch (const Napi::Error& e) {
+        return Rejected(env, e.Value());
+      }
+    }
+    if (outcome == Outcome::kFailed) {
+      Napi::Value promise = PromiseFor(env, *op);
+      Settle(env, std::move(op), outcome);
+      return promise;
+    }
+    state = Create(fd);  // EAGAIN: the fd is open
+    state->ready[d] = false;
+  } else if (needs_nonblocking) {
+    state->nonblocking = true;
+  }
+  if (!state->registered) {
+    int err = Register(state);
+    if (err != 0) return FailedWith(env, std::move(op), ErrnoError(env, err, "epoll_ctl").Value());
+  }
+  Napi::Value promise = PromiseFor(env, *op);
+  op->Hold(env);
+  Enqueue(state, std::move(op));
+  UpdateRef();
+  return promise;
 }
 
 void Engine::Release(Napi::Env env, int fd) {
   if (static_cast<size_t>(fd) < owned_.size()) owned_[fd] = false;
   FdState* state = Find(fd);
-  if (state == nullptr) return;
-  fds_[fd] = nullptr;
-  OpQueue pending[2] = {std::move(state->queue[kRead]), std::move(state->queue[kWrite])};
-  Dispose(state);
-  for (auto& queue : pending) {
-    for (auto& op : queue) {
-      op->err = ECANCELED;
-      Settle(env, std::move(op), Outcome::kFailed);
-    }
+  if (state == nullptr || state->released) return;
+  Busy busy(this);
+  state->released = true;
+  // Before close(2), while fd is still this file. (If it was closed elsewhere, the kernel has already
+  // taken it out and this says EBADF or ENOENT: nothing to undo.)
+  if (state->registered) epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+  std::vector<std::unique_ptr<Op>> pending;
+  for (Direction d : {kRead, kWrite})
+    while (!state->queue[d].empty()) pending.push_back(Dequeue(state, d, state->queue[d].begin()));
+  for (auto& op : pending) {
+    op->err = ECANCELED;
+    Settle(env, std::move(op), Outcome::kFailed);
   }
+  fds_[fd] = nullptr;
+  graveyard_.push_back(state);
+  UpdateRef();
 }
 
-void Engine::Dispose(FdState* state) {
-  state->released = true;  // a callback of this state still on the stack stops here
-  if (!state->poll_initialized) {
-    delete state;
-    return;
-  }
-  uv_close(reinterpret_cast<uv_handle_t*>(&state->poll), OnClosed);  // stops it: epoll forgets the fd now
-  closing_++;  // freed in OnClosed
+// O(1): the token finds the operation, the operation knows its place in its queue.
+bool Engine::Cancel(Napi::Env env, double token, Napi::Value value, bool resolve) {
+  auto found = tokens_.find(token);
+  if (found == tokens_.end()) return false;
+  Op* op = found->second;
+  FdState* state = Find(op->fd);
+  Busy busy(this);
+  std::unique_ptr<Op> taken = Dequeue(state, op->direction, op->where);
+  // Readiness is unknown again: the next call tries its syscall, so an fd closed elsewhere meanwhile
+  // (by another thread, which this engine cannot see) says EBADF instead of waiting for ever.
+  if (state->queue[taken->direction].empty()) state->ready[taken->direction] = true;
+  UpdateRef();
+  SettleWith(env, std::move(taken), value, resolve);
+  return true;
 }
 
 void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
-  tearing_down_ = true;
   hook_ = hook;
+  // No JS runs any more: the promises can no longer settle. Dropping the operations releases their
+  // buffer references.
+  tokens_.clear();
   for (FdState*& state : fds_) {
-    if (state == nullptr) continue;
-    // No JS runs any more: the promises can no longer settle. Dropping the operations releases their
-    // buffer references.
-    for (auto& queue : state->queue) queue.clear();
-    Dispose(state);
+    delete state;
     state = nullptr;
   }
+  waiting_ = 0;
+  Bury();
   // Like a net.Socket's, a Socket object's fd dies with its environment. (Plain fds from socket() stay
-  // open, as fs.openSync's do.) Their poll handles are closed above, so epoll no longer has them.
+  // open, as fs.openSync's do.)
   for (size_t fd = 0; fd < owned_.size(); fd++)
     if (owned_[fd]) sys::close(static_cast<int>(fd));
   owned_.clear();
-  MaybeFinish();
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* handle) { static_cast<Engine*>(handle->data)->Finish(); });
 }
 
-void Engine::MaybeFinish() {
-  if (!tearing_down_ || closing_ != 0) return;
-  napi_async_destroy(env, context);
+void Engine::Finish() {
+  ::close(epfd_);
+  napi_async_destroy(env, context_);
   napi_remove_async_cleanup_hook(hook_);
   delete this;
 }
 
 void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg) { static_cast<Engine*>(arg)->Teardown(hook); }
 
-// cancel(fd, token, reason): rejects the operation that was started with `token` with `reason` (an
-// AbortError), and forgets it. Returns whether such an operation was still waiting.
-Napi::Value Cancel(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int fd = FdArg(info[0]);
-  double token = TokenArg(info[1]);
-  FdState* state = Engine::From(env)->Find(fd);
-  if (state == nullptr) return Napi::Boolean::New(env, false);
-  for (auto& queue : state->queue) {
-    for (auto it = queue.begin(); it != queue.end(); ++it) {
-      if ((*it)->token != token) continue;
-      std::unique_ptr<Op> op = std::move(*it);
-      queue.erase(it);
-      state->UpdateInterest();
-      Reject(env, std::move(op), info[2]);
-      return Napi::Boolean::New(env, true);
-    }
-  }
-  return Napi::Boolean::New(env, false);
-}
-
-// What the engine holds, for the soak and leak tests: fd states (each with its poll handle once one
-// was needed), poll handles still closing, operations waiting, fds owned by Socket objects; and, as
-// libuv counts them (uv_walk), the loop's poll handles (only this addon makes them) and all its handles
-// but timers (V8's delayed tasks make timers of their own as they please).
+// What the engine holds, for the soak and leak tests: fd states, fds in its epoll set, operations
+// waiting, tokens, fds owned by Socket objects; and, as libuv counts them (uv_walk), the loop's poll
+// handles (the engine's one) and all its handles but timers (V8's delayed tasks make timers of their
+// own as they please).
 Napi::Object Engine::Stats(Napi::Env env) const {
-  size_t states = 0, polls = 0, waiting = 0, owned = 0;
+  size_t states = 0, registered = 0, queued = 0, owned = 0;
   for (const FdState* state : fds_) {
     if (state == nullptr) continue;
     states++;
-    polls += state->poll_initialized;
-    waiting += state->queue[kRead].size() + state->queue[kWrite].size();
+    registered += state->registered;
+    queued += state->queue[kRead].size() + state->queue[kWrite].size();
   }
   for (bool o : owned_) owned += o;
   struct {
     size_t polls = 0, others = 0;
   } loop_handles;
   uv_walk(
-      loop,
+      loop_,
       [](uv_handle_t* handle, void* arg) {
         auto* count = static_cast<decltype(loop_handles)*>(arg);
         if (handle->type == UV_POLL) count->polls++;
@@ -337,13 +490,25 @@ Napi::Object Engine::Stats(Napi::Env env) const {
       &loop_handles);
   Napi::Object out = Napi::Object::New(env);
   out["fdStates"] = states;
-  out["pollHandles"] = polls;
-  out["closing"] = closing_;
-  out["waiting"] = waiting;
+  out["registered"] = registered;
+  out["waiting"] = queued;
+  out["counted"] = waiting_;
+  out["tokens"] = tokens_.size();
   out["owned"] = owned;
+  out["referenced"] = referenced_;
   out["loopPollHandles"] = loop_handles.polls;
   out["loopOtherHandles"] = loop_handles.others;
   return out;
+}
+
+// cancel(token, value, resolve?): ends the waiting operation that was started with `token`: rejects
+// it with `value` (an AbortError), or resolves it with `value` (a timeout's result). Returns whether
+// such an operation was still waiting.
+Napi::Value Cancel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double token = TokenArg(info[0]);
+  bool resolve = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
+  return Napi::Boolean::New(env, Engine::From(env)->Cancel(env, token, info[1], resolve));
 }
 
 Napi::Value EngineStats(const Napi::CallbackInfo& info) { return Engine::From(info.Env())->Stats(info.Env()); }
@@ -393,66 +558,7 @@ Napi::Value Rejected(Napi::Env env, Napi::Value reason) {
   return Napi::Value(env, promise);
 }
 
-namespace {
-
-// Gives the operation its promise, for an outcome that is not a result returned at once.
-Napi::Value PromiseFor(Napi::Env env, Op& op) {
-  napi_value promise;
-  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &op.deferred, &promise), Napi::Value());
-  return Napi::Value(env, promise);
-}
-
-Napi::Value Failed(Napi::Env env, std::unique_ptr<Op> op, Napi::Value error) {
-  Napi::Value promise = PromiseFor(env, *op);
-  Reject(env, std::move(op), error);
-  return promise;
-}
-
-}  // namespace
-
-Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op) {
-  Engine* engine = Engine::From(env);
-  const int fd = op->fd;
-  const Direction d = op->direction;
-  FdState* state = engine->Find(fd);
-  if (state == nullptr || state->TryNow(d)) {
-    if (op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking)) {
-      int on = 1;
-      if (sys::ioctl_fionbio(fd, &on) < 0) return Failed(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
-      state = engine->Create(fd);
-      state->nonblocking = true;
-    }
-    Outcome outcome = op->Attempt();
-    if (outcome == Outcome::kDone) {
-      if (state != nullptr && d == kRead) state->wait_first = false;
-      try {
-        return op->Result(env);  // building it may run JS (a setter on Object.prototype) that throws
-      } catch (const Napi::Error& e) {
-        return Rejected(env, e.Value());
-      }
-    }
-    if (outcome == Outcome::kFailed) {
-      Napi::Value promise = PromiseFor(env, *op);
-      Settle(env, std::move(op), outcome);
-      return promise;
-    }
-    state = engine->Create(fd);  // EAGAIN: the fd is open
-    if (d == kRead) state->wait_first = true;
-  }
-  if (!state->poll_initialized) {
-    // Also sets O_NONBLOCK. Fails with EEXIST if another handle of this loop (a net.Socket) owns the fd.
-    int rc = uv_poll_init(engine->loop, &state->poll, fd);
-    if (rc < 0) return Failed(env, std::move(op), ErrnoError(env, -rc, "uv_poll_init").Value());
-    sys::libuv_set_nonblocking(fd);
-    state->poll_initialized = true;
-    state->nonblocking = true;
-  }
-  Napi::Value promise = PromiseFor(env, *op);
-  op->Hold(env);
-  state->queue[d].push_back(std::move(op));
-  state->UpdateInterest();
-  return promise;
-}
+Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op) { return Engine::From(env)->Submit(env, std::move(op)); }
 
 void ReleaseFd(Napi::Env env, int fd) {
   Engine* engine = Engine::From(env);
@@ -466,7 +572,7 @@ void ForgetNonBlocking(Napi::Env env, int fd) {
 }
 
 void InitWatcher(Napi::Env env, Napi::Object exports) {
-  // The engine deletes itself at teardown (after its handles have closed), so no finalizer here.
+  // The engine deletes itself at teardown (after its handle has closed), so no finalizer here.
   NAPI_THROW_IF_FAILED_VOID(env, napi_set_instance_data(env, new Engine(env), nullptr, nullptr));
   Export<Cancel>(env, exports, "cancel");
   Export<Release>(env, exports, "release");

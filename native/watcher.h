@@ -1,13 +1,15 @@
 // The readiness engine behind sockfd/promises: an awaitable syscall is tried at once and, only if the
-// kernel says EAGAIN / EINPROGRESS, waits for readiness on the environment's libuv loop (one uv_poll_t
-// per fd per environment) and is tried again. Socket I/O never touches the thread pool.
+// kernel says EAGAIN / EINPROGRESS, waits for readiness on the environment's libuv loop (through the
+// engine's own epoll fd, see watcher.cc) and is tried again. Socket I/O never touches the thread pool.
 #pragma once
 
 #include "sockfd.h"
 
 #include <cerrno>
 #include <cmath>
+#include <list>
 #include <memory>
+#include <new>
 
 namespace sockfd {
 
@@ -49,13 +51,18 @@ class Op {
   // Called before every retry: re-read buffer pointers, since JS may have detached or shrunk a buffer
   // while the operation waited. Throws (a JS error) if the buffer no longer holds the operation's bytes.
   virtual void Refresh(Napi::Env) {}
+  // After kDone: whether fewer bytes moved than were asked for. On a stream socket that means the
+  // kernel's buffer was used up (read empty, or written full), so the engine need not try again
+  // before the next readiness event (Tokio does the same).
+  virtual bool Short() const { return false; }
 
   const int fd;
   const Direction direction;
   const char* const syscall;
   int err = 0;
-  double token = NAN;  // set by JS when an AbortSignal may cancel this operation
+  double token = NAN;  // set by JS when an AbortSignal or a timeout may end this operation
   napi_deferred deferred = nullptr;
+  std::list<std::unique_ptr<Op>>::iterator where;  // its place in its fd's queue, while it waits
 };
 
 // The bytes of a JS ArrayBufferView that a pending operation reads or writes. While the JS call is on
@@ -93,19 +100,20 @@ inline double TokenArg(Napi::Value v) {
 }
 
 // Tries the operation now, unless earlier operations of its direction still wait on the fd (they
-// complete first, in call order) or recent reads found nothing (FdState::TryNow). Returns the result
-// itself if it completed at once (no promise to create and settle: lib/promises.ts wraps it), and
-// otherwise a promise: rejected, or settled once the fd is ready and the retried syscall is done.
+// complete first, in call order) or the fd is known not to be ready in that direction. Returns the
+// result itself if it completed at once (no promise to create and settle: lib/promises.ts wraps it),
+// and otherwise a promise: rejected, or settled once the fd is ready and the retried syscall is done.
 Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op);
 
 // A promise already rejected with `reason`.
 Napi::Value Rejected(Napi::Env env, Napi::Value reason);
 
 // The awaitable form of a binding: `make` validates the arguments and builds the operation, which is
-// then submitted. Invalid arguments reject rather than throw, as in node:fs/promises.
-// info[token_index] is the cancellation token lib/promises.ts passes with a signal.
+// then submitted. Invalid arguments reject rather than throw, as in node:fs/promises; so does memory
+// that cannot be had for the operation's buffers (ENOMEM, naming `syscall`).
+// info[token_index] is the cancellation token lib/promises.ts passes with a signal or a timeout.
 template <typename Make>
-Napi::Value Start(const Napi::CallbackInfo& info, size_t token_index, Make make) {
+Napi::Value Start(const Napi::CallbackInfo& info, const char* syscall, size_t token_index, Make make) {
   std::unique_ptr<Op> op;
   try {
     op = make();
@@ -113,6 +121,8 @@ Napi::Value Start(const Napi::CallbackInfo& info, size_t token_index, Make make)
     if (!IsMissing(token)) op->token = TokenArg(token);
   } catch (const Napi::Error& e) {
     return Rejected(info.Env(), e.Value());
+  } catch (const std::bad_alloc&) {
+    return Rejected(info.Env(), ErrnoError(info.Env(), ENOMEM, syscall).Value());
   }
   return Submit(info.Env(), std::move(op));
 }

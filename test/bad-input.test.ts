@@ -264,10 +264,10 @@ describe('bad input: every case gets its clear error', () => {
 });
 
 // sockfd/promises: the same checks, and a bad call rejects instead of throwing. accept and connect
-// switch the fd to non-blocking first, so on a bad fd it is that ioctl which says EBADF.
+// read the fd's flags first (to switch it to non-blocking), so on a bad fd it is that fcntl which says EBADF.
 const asyncFdCalls: [string, (fd: any) => Promise<unknown>, string][] = [
-  ['accept', (f) => p.accept(f), 'ioctl'],
-  ['connect', (f) => p.connect(f, v4), 'ioctl'],
+  ['accept', (f) => p.accept(f), 'fcntl'],
+  ['connect', (f) => p.connect(f, v4), 'fcntl'],
   ['send', (f) => p.send(f, 'x'), 'send'],
   ['sendAll', (f) => p.sendAll(f, 'x'), 'send'],
   ['recv', (f) => p.recv(f, buf), 'recv'],

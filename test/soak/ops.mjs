@@ -104,7 +104,6 @@ while (ops < target) {
 }
 const seconds = (performance.now() - started) / 1000;
 for (const fd of listeners) s.close(fd);
-await new Promise((r) => setTimeout(r, 100)); // the poll handles' close callbacks
 const fdsAtEnd = fdCount();
 const statsAtEnd = native.engineStats();
 
@@ -118,7 +117,7 @@ const report = {
   opsPerSecond: Math.round(ops / seconds),
   fds: { start: fdsAtStart, end: fdsAtEnd, maxDuring: Math.max(...samples.map((x) => x.fds)) },
   rss: { afterWarmup: mib(afterWarmup[0]), max: mib(Math.max(...afterWarmup)), end: mib(afterWarmup.at(-1)), growth: mib(growth), bound: mib(rssBound) },
-  engine: { start: statsAtStart, end: statsAtEnd, maxFdStates: Math.max(...samples.map((x) => x.fdStates)), maxPollHandles: Math.max(...samples.map((x) => x.pollHandles)), maxLoopPollHandles: Math.max(...samples.map((x) => x.loopPollHandles)) },
+  engine: { start: statsAtStart, end: statsAtEnd, maxFdStates: Math.max(...samples.map((x) => x.fdStates)), maxRegistered: Math.max(...samples.map((x) => x.registered)), maxLoopPollHandles: Math.max(...samples.map((x) => x.loopPollHandles)) },
   rssSamples: samples.map((x) => `${x.ops}: ${mib(x.rss)}`),
 };
 console.log(JSON.stringify(report, null, 2));
