@@ -16,6 +16,7 @@
         "native/watcher.cc",
         "native/async.cc",
         "native/msg.cc",
+        "native/poll.cc",
         "native/trace.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

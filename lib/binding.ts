@@ -195,8 +195,21 @@ export interface Native {
   recvmmsgAsync(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, token?: number): Awaitable<ReceivedMsg[]>;
   getaddrinfoAsync(node: string | null, service?: string | number | null, hints?: AddrinfoHints | null): Promise<Addrinfo[]>;
   getnameinfoAsync(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }>;
-  /** Ends the waiting operation started with `token`: rejects it with `value` (resolves, if `resolve`); false if none waits. */
-  cancel(token: number, value: unknown, resolve?: boolean): boolean;
+  select(nfds: number, r: Uint8Array | null | undefined, w: Uint8Array | null | undefined, e: Uint8Array | null | undefined, timeout: { sec: number; usec: number } | null): number;
+  poll(fds: { fd: number; events: number; revents?: number }[], timeout?: number): number;
+  epoll_create(size: number): number;
+  epoll_create1(flags?: number): number;
+  epoll_ctl(epfd: number, op: number, fd: number, event: { events: number; data?: number } | null): void;
+  epoll_wait(epfd: number, maxevents: number, timeout?: number): { events: number; data: number }[];
+  epoll_wait_into(epfd: number, events: Uint32Array, data: Float64Array, timeout?: number): number;
+  readonly fd_set_size: number;
+  pollAsync(fds: { fd: number; events: number; revents?: number }[], token?: number): Awaitable<number>;
+  selectAsync(nfds: number, r: Uint8Array | null | undefined, w: Uint8Array | null | undefined, e: Uint8Array | null | undefined, timeout: { sec: number; usec: number } | null, token?: number): Awaitable<number>;
+  epoll_waitAsync(epfd: number, maxevents: number, token?: number): Awaitable<{ events: number; data: number }[]>;
+  /** Resolves the waiting operation started with `token` as timed out; false if none waits. */
+  expire(token: number): boolean;
+  /** Rejects the waiting operation started with `token` with `reason`; false if none waits. */
+  cancel(token: number, reason: unknown): boolean;
   /** Drops the readiness state of fd (pending operations reject with ECANCELED) without closing it. */
   release(fd: number): void;
   /** fd belongs to a Socket object: closed when this thread's environment ends, unless released. */

@@ -19,6 +19,8 @@ export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinf
 export type { ReceivedFds } from './msg.js';
 export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';
+export { epoll_create, epoll_create1, epoll_ctl, epoll_wait, EpollEvents, FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fd_set, poll, select } from './poll.js';
+export type { epoll_event, EpollEvent, pollfd, SelectTimeout } from './poll.js';
 
 const n = native;
 

@@ -20,7 +20,9 @@
  */
 import type { Address, AddressInput } from './address.js';
 import { type Addrinfo, type AddrinfoHints, type Data, type MsgIn, type MsgOut, native, type ReceivedMsg } from './binding.js';
-import { AbortError, invalidArgType } from './errors.js';
+import { AbortError, invalidArgType, outOfRange } from './errors.js';
+import { bytesOf, type EpollEvent, type fd_set, type pollfd, type SelectTimeout } from './poll.js';
+import type * as sync from './index.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
 
 export { AbortError } from './errors.js';
@@ -35,19 +37,28 @@ export interface WaitOptions {
 
 let lastToken = 0;
 
-// Starts a native operation, wiring `signal` to it. The native call returns the result itself when the
-// syscall completed at once (cheaper than settling a native promise), else a promise.
-function waiting<T>(fd: number, options: WaitOptions | undefined, start: (token?: number) => T | Promise<T>): Promise<T> {
-  if (options === undefined) return Promise.resolve(start());
-  if (options === null || typeof options !== 'object') return Promise.reject(invalidArgType('options', 'of type object', options));
-  const { signal } = options;
-  if (signal === undefined) return Promise.resolve(start());
-  if (!(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an instance of AbortSignal', signal));
-  if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+// Starts a native operation, wiring `signal` to it and, for the multiplexing calls, the timeout (in
+// ms; negative or undefined: none), which ends the wait with the call's "nothing ready" result. The
+// native call returns the result itself when the syscall completed at once (cheaper than settling a
+// native promise), else a promise.
+function waiting<T>(options: WaitOptions | undefined, start: (token?: number) => T | Promise<T>, timeout?: number): Promise<T> {
+  let signal: AbortSignal | undefined;
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object') return Promise.reject(invalidArgType('options', 'of type object', options));
+    signal = options.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an instance of AbortSignal', signal));
+    if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+  }
+  const timed = typeof timeout === 'number' && timeout >= 0;
+  if (signal === undefined && !timed) return Promise.resolve(start());
   const token = ++lastToken;
-  const onAbort = () => n.cancel(token, new AbortError(undefined, { cause: signal.reason }));
-  signal.addEventListener('abort', onAbort, { once: true });
-  const done = () => signal.removeEventListener('abort', onAbort);
+  const onAbort = () => n.cancel(token, new AbortError(undefined, { cause: signal!.reason }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = timed ? setTimeout(() => n.expire(token), timeout) : undefined;
+  const done = () => {
+    signal?.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
+  };
   return Promise.resolve(start(token)).then(
     (value) => {
       done();
@@ -72,7 +83,7 @@ function waiting<T>(fd: number, options: WaitOptions | undefined, start: (token?
  *   ECONNABORTED, EPERM, and an AbortError.
  */
 export function accept(fd: number, flags?: number, options?: WaitOptions): Promise<{ fd: number; addr: Address | null }> {
-  return waiting(fd, options, (token) => n.acceptAsync(fd, flags, token));
+  return waiting(options, (token) => n.acceptAsync(fd, flags, token));
 }
 
 /**
@@ -86,7 +97,7 @@ export function accept(fd: number, flags?: number, options?: WaitOptions): Promi
  *   EISCONN, ENOENT (AF_UNIX), ECANCELED, and an AbortError.
  */
 export function connect(fd: number, addr: AddressInput, options?: WaitOptions): Promise<void> {
-  return waiting(fd, options, (token) => n.connectAsync(fd, addr, token));
+  return waiting(options, (token) => n.connectAsync(fd, addr, token));
 }
 
 /**
@@ -100,7 +111,7 @@ export function connect(fd: number, addr: AddressInput, options?: WaitOptions): 
  * @throws ECONNRESET, ENOTCONN, ECONNREFUSED (UDP), ECANCELED, and an AbortError.
  */
 export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.recvAsync(fd, buf, len, flags, token));
+  return waiting(options, (token) => n.recvAsync(fd, buf, len, flags, token));
 }
 
 /**
@@ -112,7 +123,7 @@ export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: num
  * @throws as {@link recv}.
  */
 export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: number, options?: WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
-  return waiting(fd, options, (token) => n.recvfromAsync(fd, buf, len, flags, token));
+  return waiting(options, (token) => n.recvfromAsync(fd, buf, len, flags, token));
 }
 
 /**
@@ -125,7 +136,7 @@ export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?:
  * @throws EPIPE, ECONNRESET, EMSGSIZE, ENOTCONN, ECANCELED, and an AbortError.
  */
 export function send(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.sendAsync(fd, data, len, flags, token));
+  return waiting(options, (token) => n.sendAsync(fd, data, len, flags, token));
 }
 
 /**
@@ -136,7 +147,7 @@ export function send(fd: number, data: Data, len?: number, flags?: number, optio
  * @throws as {@link send}, and EACCES, EDESTADDRREQ, EAFNOSUPPORT.
  */
 export function sendto(fd: number, data: Data, len: number | undefined, flags: number | undefined, addr?: AddressInput | null, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.sendtoAsync(fd, data, len, flags, addr, token));
+  return waiting(options, (token) => n.sendtoAsync(fd, data, len, flags, addr, token));
 }
 
 /**
@@ -150,7 +161,7 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: n
  * @throws as {@link send}; the error's `bytesWritten` says how much was sent before it.
  */
 export function sendAll(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.sendAllAsync(fd, data, len, flags, token));
+  return waiting(options, (token) => n.sendAllAsync(fd, data, len, flags, token));
 }
 
 /**
@@ -163,7 +174,7 @@ export function sendAll(fd: number, data: Data, len?: number, flags?: number, op
  * @throws as the sync sendmsg, and ECANCELED and an AbortError.
  */
 export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.sendmsgAsync(fd, msg, flags, token));
+  return waiting(options, (token) => n.sendmsgAsync(fd, msg, flags, token));
 }
 
 /**
@@ -177,7 +188,7 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number,
  * @throws as {@link recv}.
  */
 export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, options?: WaitOptions): Promise<ReceivedMsg> {
-  return waiting(fd, options, (token) => n.recvmsgAsync(fd, msg, flags, token));
+  return waiting(options, (token) => n.recvmsgAsync(fd, msg, flags, token));
 }
 
 /**
@@ -190,7 +201,7 @@ export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferVi
  * @throws as {@link sendmsg}.
  */
 export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.sendmmsgAsync(fd, msgvec, flags, token));
+  return waiting(options, (token) => n.sendmmsgAsync(fd, msgvec, flags, token));
 }
 
 /**
@@ -205,7 +216,7 @@ export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?:
  * @throws as {@link recvmsg}.
  */
 export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, options?: WaitOptions): Promise<ReceivedMsg[]> {
-  return waiting(fd, options, (token) => n.recvmmsgAsync(fd, msgvec, flags, token));
+  return waiting(options, (token) => n.recvmmsgAsync(fd, msgvec, flags, token));
 }
 
 /**
@@ -219,7 +230,7 @@ export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBuf
  * @throws as {@link sendmsg}; EBADF if an fd is not open.
  */
 export function sendFds(fd: number, data: Data, fds: number[], flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(fd, options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
+  return waiting(options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
 }
 
 /**
@@ -234,7 +245,7 @@ export function sendFds(fd: number, data: Data, fds: number[], flags?: number, o
  */
 export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags?: number, options?: WaitOptions): Promise<ReceivedFds> {
   const room = fdsRoom(buf, maxFds);
-  return receivedFds(await waiting(fd, options, (token) => n.recvmsgAsync(fd, room, flags, token)));
+  return receivedFds(await waiting(options, (token) => n.recvmsgAsync(fd, room, flags, token)));
 }
 
 /**
@@ -259,6 +270,83 @@ export function getaddrinfo(node: string | null, service?: string | number | nul
  */
 export function getnameinfo(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }> {
   return n.getnameinfoAsync(addr, flags);
+}
+
+// ---- multiplexing: poll, select, epoll_wait -------------------------------------------------------
+
+// A timeout in ms as C takes it (an int; negative: none), checked here since the timer is JS's.
+function timeoutMs(timeout: unknown): number | Error {
+  if (timeout === undefined) return -1;
+  if (typeof timeout !== 'number') return invalidArgType('timeout', 'of type number', timeout);
+  if (!Number.isInteger(timeout) || timeout < -(2 ** 31) || timeout >= 2 ** 31) {
+    return outOfRange(`The value of "timeout" is out of range. It must be an integer >= -2147483648 && <= 2147483647. Received ${timeout}`);
+  }
+  return timeout;
+}
+
+/**
+ * Waits for events on a set of fds: poll(2), https://man7.org/linux/man-pages/man2/poll.2.html, on
+ * the event loop.
+ *
+ * `int poll(struct pollfd *fds, nfds_t nfds, int timeout);` The same arguments and result as the sync
+ * {@link sync.poll} (`revents` written in place), without blocking: poll() is made with a zero
+ * timeout, and if nothing is ready the call waits on the event loop (no thread) and makes it again.
+ * `timeout` in ms (-1 or left out: for ever); when it passes, it resolves 0 with every `revents` 0.
+ * Awaiting one fd's POLLIN/POLLPRI/POLLERR is the readiness wait without a read: then read the error
+ * queue (MSG_ERRQUEUE) or the urgent byte (MSG_OOB).
+ *
+ * @returns the number of entries with events.
+ * @throws EINVAL, ENOMEM, EMFILE (the wait needs an epoll fd), and an AbortError.
+ */
+export function poll(fds: pollfd[], timeout?: number, options?: WaitOptions): Promise<number> {
+  const ms = timeoutMs(timeout);
+  if (ms instanceof Error) return Promise.reject(ms);
+  return waiting(options, (token) => n.pollAsync(fds, token), ms);
+}
+
+/**
+ * Waits until one of the fds is ready: select(2), https://man7.org/linux/man-pages/man2/select.2.html,
+ * on the event loop.
+ *
+ * `int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timeval *timeout);`
+ * The same arguments and result as the sync {@link sync.select} (sets updated in place), without
+ * blocking: select() is made with a zero timeout, and if nothing is ready the call waits on the event
+ * loop and makes it again. When `timeout` passes, it resolves 0 with the sets emptied, as in C.
+ *
+ * @returns the number of ready fds in the three sets.
+ * @throws EBADF, EINVAL, ENOMEM, EMFILE; RangeError (nfds > FD_SETSIZE); an AbortError.
+ */
+export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: SelectTimeout | null, options?: WaitOptions): Promise<number> {
+  let ms = -1;
+  if (timeout !== null && typeof timeout === 'object' && Number.isInteger(timeout.sec) && Number.isInteger(timeout.usec)) {
+    ms = timeout.sec * 1000 + Math.ceil(timeout.usec / 1000);
+  }
+  let sets: (Uint8Array | null | undefined)[];
+  try {
+    sets = [bytesOf(readfds), bytesOf(writefds), bytesOf(exceptfds)];
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return waiting(options, (token) => n.selectAsync(nfds, sets[0], sets[1], sets[2], timeout, token), Math.min(ms, 2 ** 31 - 1));
+}
+
+/**
+ * Waits for events on an epoll instance: epoll_wait(2), https://man7.org/linux/man-pages/man2/epoll_wait.2.html,
+ * on the event loop.
+ *
+ * `int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);` The same
+ * arguments and result as the sync {@link sync.epoll_wait} (`[{ events, data }]`), without blocking:
+ * epoll_wait() is made with a zero timeout, and if nothing is ready the call waits for the epoll fd
+ * itself to become readable (an epoll fd is pollable) and makes it again. Uses no thread. When
+ * `timeout` passes, it resolves [].
+ *
+ * @returns the ready events.
+ * @throws EBADF, EINVAL (not an epoll fd, maxevents <= 0), and an AbortError.
+ */
+export function epoll_wait(epfd: number, maxevents: number, timeout?: number, options?: WaitOptions): Promise<EpollEvent[]> {
+  const ms = timeoutMs(timeout);
+  if (ms instanceof Error) return Promise.reject(ms);
+  return waiting(options, (token) => n.epoll_waitAsync(epfd, maxevents, token), ms);
 }
 
 /**

@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitInet(env, exports);
   InitAsync(env, exports);
   InitMsg(env, exports);
+  InitPoll(env, exports);
   InitTrace(env, exports);
   return exports;
 }

@@ -82,4 +82,9 @@ std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char*
   return items;
 }
 
+Napi::Object ObjectArg(Napi::Value v, const std::string& name) {
+  if (!v.IsObject() || v.IsFunction() || v.IsArray() || IsView(v)) ThrowInvalidArgType(v.Env(), name.c_str(), "of type object", v);
+  return v.As<Napi::Object>();
+}
+
 }  // namespace sockfd

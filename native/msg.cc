@@ -32,11 +32,6 @@ namespace {
 // Bounds what one message may allocate for control data (far past the kernel's net.core.optmem_max).
 constexpr size_t kMaxControl = 1 << 20;
 
-Napi::Object ObjectArg(Napi::Value v, const std::string& name) {
-  if (!v.IsObject() || v.IsFunction() || v.IsArray() || IsView(v)) ThrowInvalidArgType(v.Env(), name.c_str(), "of type object", v);
-  return v.As<Napi::Object>();
-}
-
 template <typename T>
 void AppendBytes(std::vector<uint8_t>& out, const T& value) {
   const auto* p = reinterpret_cast<const uint8_t*>(&value);

@@ -80,6 +80,9 @@ Bytes DataArg(Napi::Value v, const char* name, std::string& storage);
 // pointer is taken. More than IOV_MAX is EINVAL, as the kernel would say, before anything is allocated.
 std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char* syscall);
 
+// A plain object argument (not an array, function or buffer); `name` is its name in the message.
+Napi::Object ObjectArg(Napi::Value v, const std::string& name);
+
 // An optional length that may never exceed the buffer it describes; undefined means all of it.
 size_t LengthArg(Napi::Value v, const char* name, size_t max);
 
@@ -125,6 +128,7 @@ void InitWatcher(Napi::Env env, Napi::Object exports);
 void InitAsync(Napi::Env env, Napi::Object exports);
 void InitMsg(Napi::Env env, Napi::Object exports);
 void InitTrace(Napi::Env env, Napi::Object exports);
+void InitPoll(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 

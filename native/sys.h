@@ -6,6 +6,9 @@
 // Each wrapper has the libc signature, makes exactly that one call and leaves errno as the call set it.
 #pragma once
 
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -48,6 +51,15 @@ int getsockopt(int fd, int level, int name, void* value, socklen_t* len);
 
 ssize_t sendmsg(int fd, const msghdr* msg, int flags);
 ssize_t recvmsg(int fd, msghdr* msg, int flags);
+// select() is traced as the pselect6 system call glibc makes for it (there is no select syscall on
+// arm64), as strace shows it; poll() as poll (arm64: glibc's ppoll), epoll_wait as epoll_wait.
+int select(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, timeval* timeout);
+int poll(pollfd* fds, nfds_t nfds, int timeout);
+int epoll_create(int size);
+int epoll_create1(int flags);
+int epoll_ctl(int epfd, int op, int fd, epoll_event* event);
+int epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout);
+
 #ifdef __linux__
 int sendmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags);
 int recvmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags, timespec* timeout);

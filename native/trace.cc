@@ -10,7 +10,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -144,6 +148,19 @@ constexpr Name kCmsgTypes[] = {
     N(SCM_CREDENTIALS),
 #endif
 };
+// The multiplexing calls' bits, in value order as strace prints them.
+constexpr Name kPollEvents[] = {
+    N(POLLIN), N(POLLPRI), N(POLLOUT), N(POLLERR), N(POLLHUP), N(POLLNVAL), N(POLLRDNORM),
+    N(POLLRDBAND), N(POLLWRNORM), N(POLLWRBAND), N(POLLMSG), N(POLLRDHUP),
+};
+constexpr Name kEpollEvents[] = {
+    N(EPOLLIN), N(EPOLLPRI), N(EPOLLOUT), N(EPOLLERR), N(EPOLLHUP), N(EPOLLRDNORM), N(EPOLLRDBAND),
+    N(EPOLLWRNORM), N(EPOLLWRBAND), N(EPOLLMSG), N(EPOLLRDHUP), N(EPOLLEXCLUSIVE), N(EPOLLWAKEUP),
+    N(EPOLLONESHOT), {static_cast<long>(EPOLLET), "EPOLLET"},
+};
+constexpr Name kEpollOps[] = {N(EPOLL_CTL_ADD), N(EPOLL_CTL_DEL), N(EPOLL_CTL_MOD)};
+constexpr Name kEpollFlags[] = {N(EPOLL_CLOEXEC)};
+
 #undef N
 
 template <size_t n>
@@ -530,6 +547,35 @@ Line& ResultAddr(Line& line, const sockaddr* sa, socklen_t in, const socklen_t* 
   return line.InOut(in, ok ? *out : in);
 }
 
+
+// An fd_set as strace shows it: [3 4], only the fds below nfds.
+void AppendFdSet(std::string& s, const fd_set* set, int nfds) {
+  if (set == nullptr) {
+    s.append("NULL");
+    return;
+  }
+  s.push_back('[');
+  bool first = true;
+  for (int fd = 0; fd < nfds && fd < FD_SETSIZE; fd++) {
+    if (!FD_ISSET(fd, set)) continue;
+    if (!first) s.push_back(' ');
+    s.append(std::to_string(fd));
+    first = false;
+  }
+  s.push_back(']');
+}
+
+void AppendTimespec(std::string& s, const timespec& ts) {
+  s.append("{tv_sec=").append(std::to_string(ts.tv_sec)).append(", tv_nsec=").append(std::to_string(ts.tv_nsec)).append("}");
+}
+
+// {events=EPOLLIN|EPOLLET, data={u32=3, u64=3}}
+void AppendEpollEvent(std::string& s, const epoll_event& e) {
+  s.append("{events=");
+  AppendFlags(s, kEpollEvents, static_cast<long>(e.events));
+  s.append(", data={u32=").append(std::to_string(static_cast<uint32_t>(e.data.u64)));
+  s.append(", u64=").append(std::to_string(e.data.u64)).append("}}");
+}
 }  // namespace
 
 namespace sys {
@@ -772,6 +818,130 @@ ssize_t recvmsg(int fd, msghdr* msg, int flags) {
     Line line("recvmsg");
     AppendMsghdr(line.Int(fd).Next(), msg, Shown(r), r >= 0, true, namelen, controllen);
     line.MsgFlags(flags).Done(r);
+  }
+  return r;
+}
+
+// glibc's select() is the pselect6 system call (with a timespec, no signal mask); sockfd makes that
+// call itself, so the trace can show the time left as strace does.
+int select(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, timeval* timeout) {
+  timespec ts{};
+  if (timeout != nullptr) ts = timespec{timeout->tv_sec, static_cast<long>(timeout->tv_usec) * 1000};
+  const timespec given = ts;
+  fd_set before[3];
+  fd_set* sets[3] = {readfds, writefds, exceptfds};
+  if (On())
+    for (int i = 0; i < 3; i++)
+      if (sets[i] != nullptr) before[i] = *sets[i];
+  int r = static_cast<int>(::syscall(SYS_pselect6, nfds, readfds, writefds, exceptfds, timeout != nullptr ? &ts : nullptr, nullptr));
+  if (On()) {
+    Line line("pselect6");
+    line.Int(nfds);
+    for (int i = 0; i < 3; i++) AppendFdSet(line.Next(), sets[i] != nullptr ? &before[i] : nullptr, nfds);
+    if (timeout != nullptr) AppendTimespec(line.Next(), given);
+    else line.Text("NULL");
+    line.Text("NULL");
+    std::string decoded;
+    if (r == 0) {
+      decoded = "0 (Timeout)";
+    } else if (r > 0) {
+      decoded = std::to_string(r) + " (";
+      const char* names[3] = {"in", "out", "except"};
+      bool first = true;
+      for (int i = 0; i < 3; i++) {
+        if (sets[i] == nullptr) continue;
+        bool any = false;
+        for (int fd = 0; fd < nfds && !any; fd++) any = FD_ISSET(fd, sets[i]);
+        if (!any) continue;
+        decoded.append(first ? "" : ", ").append(names[i]).push_back(' ');
+        AppendFdSet(decoded, sets[i], nfds);
+        first = false;
+      }
+      if (timeout != nullptr) {
+        decoded.append(first ? "" : ", ").append("left ");
+        AppendTimespec(decoded, ts);
+      }
+      decoded.push_back(')');
+    }
+    line.Done(r, decoded);
+  }
+  return r;
+}
+
+int poll(pollfd* fds, nfds_t nfds, int timeout) {
+  int r = ::poll(fds, nfds, timeout);
+  if (On()) {
+    Line line("poll");
+    std::string& s = line.Next();
+    s.push_back('[');
+    for (nfds_t i = 0; i < nfds; i++) {
+      s.append(i == 0 ? "" : ", ").append("{fd=").append(std::to_string(fds[i].fd)).append(", events=");
+      AppendFlags(s, kPollEvents, static_cast<uint16_t>(fds[i].events));
+      s.push_back('}');
+    }
+    s.push_back(']');
+    line.Int(static_cast<long long>(nfds)).Int(timeout);
+    std::string decoded;
+    if (r == 0) {
+      decoded = "0 (Timeout)";
+    } else if (r > 0) {
+      decoded = std::to_string(r) + " ([";
+      bool first = true;
+      for (nfds_t i = 0; i < nfds; i++) {
+        if (fds[i].revents == 0) continue;
+        decoded.append(first ? "" : ", ").append("{fd=").append(std::to_string(fds[i].fd)).append(", revents=");
+        AppendFlags(decoded, kPollEvents, static_cast<uint16_t>(fds[i].revents));
+        decoded.push_back('}');
+        first = false;
+      }
+      decoded.append("])");
+    }
+    line.Done(r, decoded);
+  }
+  return r;
+}
+
+int epoll_create(int size) {
+  int r = ::epoll_create(size);
+  if (On()) Line("epoll_create").Int(size).Done(r);
+  return r;
+}
+
+int epoll_create1(int flags) {
+  int r = ::epoll_create1(flags);
+  if (On()) Line("epoll_create1").Flags(kEpollFlags, flags).Done(r);
+  return r;
+}
+
+int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
+  int r = ::epoll_ctl(epfd, op, fd, event);
+  if (On()) {
+    Line line("epoll_ctl");
+    line.Int(epfd).Flags(kEpollOps, op).Int(fd);
+    if (event != nullptr) AppendEpollEvent(line.Next(), *event);
+    else line.Text("NULL");
+    line.Done(r);
+  }
+  return r;
+}
+
+int epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout) {
+  int r = ::epoll_wait(epfd, events, maxevents, timeout);
+  if (On()) {
+    Line line("epoll_wait");
+    line.Int(epfd);
+    if (r < 0) {
+      line.Ptr(events);
+    } else {
+      std::string& s = line.Next();
+      s.push_back('[');
+      for (int i = 0; i < r; i++) {
+        if (i > 0) s.append(", ");
+        AppendEpollEvent(s, events[i]);
+      }
+      s.push_back(']');
+    }
+    line.Int(maxevents).Int(timeout).Done(r);
   }
   return r;
 }

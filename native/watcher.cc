@@ -55,7 +55,9 @@ struct FdState {
   // Events carry it beside the fd: one queued for an earlier state of the same number is ignored.
   const uint32_t generation;
   bool registered = false;   // in the engine's epoll set
-  bool stream = false;       // SOCK_STREAM: a short transfer means the buffer was used up
+  // SOCK_STREAM: a short transfer means the buffer was used up. Asked once, at the first short
+  // transfer (one datagram read leaves the next one unreported; an epoll fd is never asked).
+  enum { kUnknown, kStream, kOther } type = kUnknown;
   bool nonblocking = false;  // O_NONBLOCK is known to be set (by this engine, or found set)
   bool released = false;     // ReleaseFd is settling its operations; freed after
   // The peer's FIN (EPOLLRDHUP, EPOLLHUP) was seen: reads are ready for good (end of stream stays
@@ -66,7 +68,12 @@ struct FdState {
 
   // After a transfer that moved fewer bytes than asked: on a stream socket, the buffer is used up.
   void ShortTransfer(Direction d) {
-    if (stream && !(d == kRead && read_closed)) ready[d] = false;
+    if (type == kUnknown) {
+      int t = 0;
+      socklen_t len = sizeof(t);
+      type = sys::getsockopt(fd, SOL_SOCKET, SO_TYPE, &t, &len) == 0 && t == SOCK_STREAM ? kStream : kOther;
+    }
+    if (type == kStream && !(d == kRead && read_closed)) ready[d] = false;
   }
 
   uint64_t Key() const { return uint64_t{generation} << 32 | static_cast<uint32_t>(fd); }
@@ -105,7 +112,9 @@ class Engine {
 
   Napi::Value Submit(Napi::Env env, std::unique_ptr<Op> op);
   void Release(Napi::Env env, int fd);
-  bool Cancel(Napi::Env env, double token, Napi::Value value, bool resolve);
+  // Ends the waiting operation started with `token`: rejects it with `reason`, or (expire) resolves it
+  // with its Expired() value. False if no such operation waits.
+  bool Cancel(Napi::Env env, double token, Napi::Value reason, bool expire);
   void OnEvents();
   void Teardown(napi_async_cleanup_hook_handle hook);
   void Finish();
@@ -145,6 +154,19 @@ class Engine {
   void Drain(Napi::Env env, FdState* state, Direction d);
   void Enqueue(FdState* state, std::unique_ptr<Op> op);
   std::unique_ptr<Op> Dequeue(FdState* state, Direction d, OpQueue::iterator it);
+  // Dequeue, and for an operation that waited on an fd of its own, forget that fd (it closes with the
+  // operation).
+  std::unique_ptr<Op> Take(FdState* state, Direction d, OpQueue::iterator it) {
+    std::unique_ptr<Op> op = Dequeue(state, d, it);
+    if (op->OwnsFd()) Forget(state);
+    return op;
+  }
+  void Forget(FdState* state) {
+    if (state->registered) epoll_ctl(epfd_, EPOLL_CTL_DEL, state->fd, nullptr);
+    state->released = true;
+    fds_[state->fd] = nullptr;
+    graveyard_.push_back(state);
+  }
   void Bury() {
     for (FdState* state : graveyard_) delete state;
     graveyard_.clear();
@@ -254,12 +276,8 @@ std::unique_ptr<Op> Engine::Dequeue(FdState* state, Direction d, OpQueue::iterat
   return op;
 }
 
-// The socket type is asked once per registration: only a stream socket's short transfer says its
-// buffer is used up (one datagram read leaves the next one unreported). Returns 0 or an errno value.
+// Returns 0 or an errno value.
 int Engine::Register(FdState* state) {
-  int type = 0;
-  socklen_t len = sizeof(type);
-  state->stream = sys::getsockopt(state->fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
   epoll_event event{};
   event.events = kInterest;
   event.data.u64 = state->Key();
@@ -290,7 +308,7 @@ void Engine::Drain(Napi::Env env, FdState* state, Direction d) {
       op->Refresh(env);
       outcome = op->Attempt();
     } catch (const Napi::Error& e) {  // the buffer was detached or shrunk while the operation waited
-      SettleWith(env, Dequeue(state, d, front), e.Value(), false);
+      SettleWith(env, Take(state, d, front), e.Value(), false);
       continue;
     }
     if (outcome == Outcome::kWait) {  // spurious or used up: wait for the next edge, keeping call order
@@ -299,7 +317,7 @@ void Engine::Drain(Napi::Env env, FdState* state, Direction d) {
     }
     if (outcome == Outcome::kDone && op->Short()) state->ShortTransfer(d);
     // Off the queue before settling: settling may run JS, which may queue, cancel or close.
-    Settle(env, Dequeue(state, d, front), outcome);
+    Settle(env, Take(state, d, front), outcome);
   }
   if (!state->released && state->ready[d] && !state->queue[d].empty()) Rearm(state);
 }
@@ -329,7 +347,7 @@ void Engine::OnEvents() {
         if (e & (EPOLLRDHUP | EPOLLHUP)) state->read_closed = true;
         // Urgent data: a TCP read stops at its mark with bytes after it, so from now on a short read
         // proves nothing about the buffer.
-        if (e & EPOLLPRI) state->stream = false;
+        if (e & EPOLLPRI) state->type = FdState::kOther;
         if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) state->ready[kWrite] = true;
         for (Direction d : {kRead, kWrite}) Drain(env, state, d);
       }
@@ -383,7 +401,8 @@ Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
       Settle(env, std::move(op), outcome);
       return promise;
     }
-    state = Create(fd);  // EAGAIN: the fd is open
+    if (int err = op->BeforeWait()) return FailedNow(env, std::move(op), err);
+    state = Create(op->fd);  // EAGAIN: the fd is open
     state->ready[d] = false;
   } else if (needs_nonblocking) {
     state->nonblocking = true;
@@ -421,18 +440,30 @@ void Engine::Release(Napi::Env env, int fd) {
 }
 
 // O(1): the token finds the operation, the operation knows its place in its queue.
-bool Engine::Cancel(Napi::Env env, double token, Napi::Value value, bool resolve) {
+bool Engine::Cancel(Napi::Env env, double token, Napi::Value reason, bool expire) {
   auto found = tokens_.find(token);
   if (found == tokens_.end()) return false;
   Op* op = found->second;
   FdState* state = Find(op->fd);
+  const Direction d = op->direction;
   Busy busy(this);
-  std::unique_ptr<Op> taken = Dequeue(state, op->direction, op->where);
+  std::unique_ptr<Op> taken = Take(state, d, op->where);
   // Readiness is unknown again: the next call tries its syscall, so an fd closed elsewhere meanwhile
   // (by another thread, which this engine cannot see) says EBADF instead of waiting for ever.
-  if (state->queue[taken->direction].empty()) state->ready[taken->direction] = true;
+  if (!state->released && state->queue[d].empty()) state->ready[d] = true;
   UpdateRef();
-  SettleWith(env, std::move(taken), value, resolve);
+  if (!expire) {
+    SettleWith(env, std::move(taken), reason, false);
+    return true;
+  }
+  Napi::Value value;
+  try {
+    value = taken->Expired(env);  // writes revents / the fd_sets back: setters may run, and throw
+  } catch (const Napi::Error& e) {
+    SettleWith(env, std::move(taken), e.Value(), false);
+    return true;
+  }
+  SettleWith(env, std::move(taken), value, true);
   return true;
 }
 
@@ -501,14 +532,16 @@ Napi::Object Engine::Stats(Napi::Env env) const {
   return out;
 }
 
-// cancel(token, value, resolve?): ends the waiting operation that was started with `token`: rejects
-// it with `value` (an AbortError), or resolves it with `value` (a timeout's result). Returns whether
-// such an operation was still waiting.
+// cancel(token, reason): rejects the waiting operation started with `token` with `reason` (an
+// AbortError). expire(token): resolves it as a timed-out wait (poll, select, epoll_wait). Each returns
+// whether such an operation was still waiting.
 Napi::Value Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  double token = TokenArg(info[0]);
-  bool resolve = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
-  return Napi::Boolean::New(env, Engine::From(env)->Cancel(env, token, info[1], resolve));
+  return Napi::Boolean::New(env, Engine::From(env)->Cancel(env, TokenArg(info[0]), info[1], false));
+}
+Napi::Value Expire(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Boolean::New(env, Engine::From(env)->Cancel(env, TokenArg(info[0]), env.Undefined(), true));
 }
 
 Napi::Value EngineStats(const Napi::CallbackInfo& info) { return Engine::From(info.Env())->Stats(info.Env()); }
@@ -575,6 +608,7 @@ void InitWatcher(Napi::Env env, Napi::Object exports) {
   // The engine deletes itself at teardown (after its handle has closed), so no finalizer here.
   NAPI_THROW_IF_FAILED_VOID(env, napi_set_instance_data(env, new Engine(env), nullptr, nullptr));
   Export<Cancel>(env, exports, "cancel");
+  Export<Expire>(env, exports, "expire");
   Export<Release>(env, exports, "release");
   Export<Own>(env, exports, "own");
   Export<EngineStats>(env, exports, "engineStats");

@@ -55,8 +55,16 @@ class Op {
   // kernel's buffer was used up (read empty, or written full), so the engine need not try again
   // before the next readiness event (Tokio does the same).
   virtual bool Short() const { return false; }
+  // Called when the first attempt found nothing ready, before the operation waits on `fd`: one that
+  // waits on an fd of its own (poll's and select's watchlist) makes it here and sets `fd`. Returns 0 or
+  // an errno value (the rejection names `syscall`).
+  virtual int BeforeWait() { return 0; }
+  // Whether `fd` is the operation's own (made in BeforeWait): the engine forgets it when the operation ends.
+  virtual bool OwnsFd() const { return false; }
+  // What a wait that timed out resolves with (poll and select: 0; epoll_wait: []).
+  virtual Napi::Value Expired(Napi::Env env) { return env.Undefined(); }
 
-  const int fd;
+  int fd;
   const Direction direction;
   const char* const syscall;
   int err = 0;
