@@ -232,7 +232,8 @@ class Msg {
  public:
   enum Kind { kOut, kIn };
 
-  void Read(Napi::Value v, const std::string& name, Kind kind, const char* syscall) {
+  // `control_budget`: what the control buffers of the call may still take (a batch shares one).
+  void Read(Napi::Value v, const std::string& name, Kind kind, const char* syscall, size_t& control_budget) {
     Napi::Env env = v.Env();
     kind_ = kind;
     Napi::Value iov = v;
@@ -249,8 +250,13 @@ class Msg {
         ReadControl(o.Get("control"), name + ".control");
       } else {
         Napi::Value length = o.Get("controlLength");
-        if (!IsMissing(length))
-          control_.resize(static_cast<size_t>(IntegerArg(length, (name + ".controlLength").c_str(), 0, kMaxControl)));
+        if (!IsMissing(length)) {
+          size_t n = static_cast<size_t>(IntegerArg(length, (name + ".controlLength").c_str(), 0, kMaxControl));
+          if (n > control_budget)
+            ThrowRangeError(env, "ERR_OUT_OF_RANGE", "The control buffers of one call may hold at most 1 MiB in all; " + name + ".controlLength is " + std::to_string(n));
+          control_budget -= n;
+          control_.resize(n);
+        }
       }
       iov_name_ = name + ".iov";
     } else {
@@ -391,8 +397,10 @@ class Batch {
     Napi::Array array = v.As<Napi::Array>();
     // The kernel caps vlen at UIO_MAXIOV (1024, = IOV_MAX) and handles that many; so do we.
     msgs_.resize(std::min<uint32_t>(array.Length(), IOV_MAX));
+    // One budget for the whole batch: 1024 messages of 1 MiB each would pin 1 GiB of zeroed memory.
+    size_t control_budget = kMaxControl;
     for (uint32_t i = 0; i < msgs_.size(); i++)
-      msgs_[i].Read(array.Get(i), "msgvec[" + std::to_string(i) + "]", kind, syscall);
+      msgs_[i].Read(array.Get(i), "msgvec[" + std::to_string(i) + "]", kind, syscall, control_budget);
     for (Msg& m : msgs_) m.Bind();  // every getter has run: now the pointers
     hdrs_.resize(msgs_.size());
   }
@@ -444,7 +452,8 @@ bool TimeoutArg(Napi::Value v, timespec& ts) {
 Napi::Value SendMsg(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   Msg msg;
-  msg.Read(info[1], "msg", Msg::kOut, "sendmsg");
+  size_t control_budget = kMaxControl;
+  msg.Read(info[1], "msg", Msg::kOut, "sendmsg", control_budget);
   int flags = FlagsArg(info[2]);
   msg.Bind();
   msghdr h;
@@ -457,7 +466,8 @@ Napi::Value SendMsg(const Napi::CallbackInfo& info) {
 Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   Msg msg;
-  msg.Read(info[1], "msg", Msg::kIn, "recvmsg");
+  size_t control_budget = kMaxControl;
+  msg.Read(info[1], "msg", Msg::kIn, "recvmsg", control_budget);
   int flags = FlagsArg(info[2]) | MSG_CMSG_CLOEXEC;
   msg.Bind();
   msghdr h;
@@ -505,7 +515,8 @@ class MsgOp : public Op {
  public:
   MsgOp(const Napi::CallbackInfo& info, Direction direction)
       : Op(FdArg(info[0]), direction, direction == kRead ? "recvmsg" : "sendmsg") {
-    msg_.Read(info[1], "msg", direction == kRead ? Msg::kIn : Msg::kOut, syscall);
+    size_t control_budget = kMaxControl;
+    msg_.Read(info[1], "msg", direction == kRead ? Msg::kIn : Msg::kOut, syscall, control_budget);
     flags_ = FlagsArg(info[2]) | MSG_DONTWAIT | (direction == kRead ? MSG_CMSG_CLOEXEC : 0);
     msg_.Bind();
   }
