@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // worker_threads (the addon must behave the same in a Worker, with its own event loop). The second
 // group starts when the first has finished, one file at a time, so the fd-leak check of test/setup.ts
 // sees only the running test's fds.
-const asyncSuites = ['test/promises.test.ts', 'test/socket-class.test.ts', 'test/msg.test.ts'];
+const asyncSuites = ['test/promises.test.ts', 'test/socket-class.test.ts', 'test/msg.test.ts', 'test/poll.test.ts'];
 
 export default defineConfig({
   test: {
