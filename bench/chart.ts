@@ -6,12 +6,14 @@ interface Report {
   mode: string;
   runs: number;
   machine: { cpu: string; cores: number; memGiB: number; node: string; kernel: string; date: string };
+  placements?: string[];
   workloads: Summary[];
 }
 
 const COLORS: Record<ContenderId, string> = {
   promises: '#1f6fb2',
   sync: '#74a9cf',
+  epoll: '#31a354',
   node: '#e6550d',
   c: '#525252',
   'c-epoll': '#969696',
@@ -27,11 +29,11 @@ export function chart(report: Report): string {
   const m = report.machine;
   text(labelX, y, `sockfd benchmark, ${report.mode} run: median of ${report.runs} runs (whiskers: min-max)`, ' font-size="16" font-weight="bold"');
   y += 20;
-  text(labelX, y, `${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; Linux ${m.kernel}; Node ${m.node}; ${m.date.slice(0, 10)}`, ' fill="#555"');
+  text(labelX, y, `${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; Linux ${m.kernel}; Node ${m.node}; ${m.date.slice(0, 10)}; pinned: ${(report.placements ?? []).join(', ')}`, ' fill="#555"');
   y += 14;
   for (const w of report.workloads) {
     y += 26;
-    text(labelX, y, `${w.title} (${w.unit}, ${w.lowerIsBetter ? 'lower' : 'higher'} is better)`, ' font-weight="bold"');
+    text(labelX, y, `${w.title}${w.placement ? `, ${w.placement}` : ''} (${w.unit}, ${w.lowerIsBetter ? 'lower' : 'higher'} is better)`, ' font-weight="bold"');
     y += 8;
     const entries = Object.entries(w.results) as [ContenderId, NonNullable<Summary['results'][ContenderId]>][];
     const scale = barMax / Math.max(...entries.map(([, r]) => r.max));
@@ -42,7 +44,7 @@ export function chart(report: Report): string {
       const [lo, hi] = [barX + r.min * scale, barX + r.max * scale];
       out.push(`<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${yy + bar / 2}" y2="${yy + bar / 2}" stroke="#000" stroke-width="1"/>`);
       const node = w.results.node;
-      const vsNode = (c === 'promises' || c === 'sync') && node ? `  ${ratio(w, c, 'node')!.toFixed(2)}x ${node.label}` : '';
+      const vsNode = (c === 'promises' || c === 'sync' || c === 'epoll') && node ? `  ${ratio(w, c, 'node')!.toFixed(2)}x ${node.label}` : '';
       text(Math.max(barX + r.median * scale, hi) + 6, yy + bar - 3, `${fmtIn(w.unit, r.median)} ${w.unit}${vsNode}`);
       y += row;
     }

@@ -1,11 +1,12 @@
 // The workloads of npm run bench: what the server and the client of each contender are told to do,
 // with the same sizes and counts for every contender, and how a run's answer becomes its figure.
 
-export type ContenderId = 'promises' | 'sync' | 'node' | 'c' | 'c-epoll';
+export type ContenderId = 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll';
 
 export const CONTENDERS: Record<ContenderId, string> = {
   promises: 'sockfd/promises',
   sync: 'sockfd sync',
+  epoll: 'sockfd epoll',
   node: 'node:net',
   c: 'C blocking',
   'c-epoll': 'C epoll',
@@ -35,6 +36,8 @@ export interface Summary {
   title: string;
   unit: string;
   lowerIsBetter: boolean;
+  /** Where the pair ran: 'one core' or 'two cores' (taskset). */
+  placement?: string;
   results: Partial<
     Record<ContenderId, { label: string; values: number[]; median: number; min: number; max: number; p50?: number; p99?: number; loss?: number }>
   >;
@@ -73,7 +76,7 @@ export function workloads(quick: boolean): Workload[] {
       id: `tcp-pp-${size >= 1024 ? `${size / 1024}k` : size}`,
       title: `TCP ping-pong ${name}`,
       unit: 'rt/s',
-      contenders: size === 64 ? [...ALL, 'c-epoll'] : ALL,
+      contenders: size === 64 ? [...ALL, 'epoll', 'c-epoll'] : ALL,
       server: 'echo conns=1',
       client: `pingpong size=${size} count=${count}`,
       strace: size === 64 ? q(2_000, 10_000) : undefined,
@@ -87,7 +90,7 @@ export function workloads(quick: boolean): Workload[] {
     id: 'tcp-pipeline-16',
     title: 'TCP 16 in flight, 64 B',
     unit: 'rt/s',
-    contenders: [...ALL, 'c-epoll'],
+    contenders: [...ALL, 'epoll', 'c-epoll'],
     server: 'echo conns=1',
     client: `pipeline size=64 depth=16 count=${pipelined}`,
     label: tcpLabel,
@@ -97,7 +100,7 @@ export function workloads(quick: boolean): Workload[] {
     id: 'tcp-conns-8',
     title: 'TCP 8 connections, 64 B',
     unit: 'rt/s',
-    contenders: [...ALL, 'c-epoll'],
+    contenders: [...ALL, 'epoll', 'c-epoll'],
     server: 'echo conns=8 size=64',
     client: `conns size=64 conns=8 count=${pipelined}`,
     label: tcpLabel,

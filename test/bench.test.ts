@@ -19,7 +19,11 @@ describe('npm run bench', () => {
       const only = 'tcp-pp-64|tcp-conns-8|bulk-1m|accept|udp-flood|udp-flood-mmsg|unix-pp-64|calls';
       const { stdout } = await promisify(execFile)(process.execPath, ['dist/bench/run.js', '--quick', '--runs', '1', '--no-strace', '--only', only, '--out', out], { cwd: root });
       const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8'));
-      expect(report.workloads.map((w: { id: string }) => w.id)).toEqual(only.split('|'));
+      // both placements, each workload once in each, the placement named in the JSON and the chart
+      expect(report.placements).toEqual(['one core', 'two cores']);
+      expect(report.workloads.map((w: { id: string; placement: string }) => `${w.id} ${w.placement}`)).toEqual(
+        ['one core', 'two cores'].flatMap((p) => only.split('|').map((id) => `${id} ${p}`)),
+      );
       for (const w of report.workloads) {
         expect(stdout).toContain(w.title);
         for (const r of Object.values(w.results) as { values: number[]; median: number }[]) {
@@ -27,17 +31,17 @@ describe('npm run bench', () => {
           expect(r.median).toBeGreaterThan(0);
         }
       }
-      expect(Object.keys(report.workloads[0].results)).toEqual(['promises', 'sync', 'node', 'c', 'c-epoll']);
+      expect(Object.keys(report.workloads[0].results)).toEqual(['promises', 'sync', 'node', 'c', 'epoll', 'c-epoll']);
       expect(report.machine.node).toBe(process.version);
       const svg = readFileSync(join(out, 'quick.svg'), 'utf8');
       expect(svg).toMatch(/^<svg /);
-      for (const label of ['sockfd/promises', 'sockfd sync', 'node:net', 'node:dgram', 'C blocking', 'C epoll']) expect(svg).toContain(label);
+      for (const label of ['sockfd/promises', 'sockfd sync', 'sockfd epoll', 'node:net', 'node:dgram', 'C blocking', 'C epoll', 'one core', 'two cores']) expect(svg).toContain(label);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   });
 
-  it.each(['promises', 'sync', 'node'])('the %s client refuses an echo with one byte changed', async (contender) => {
+  it.each(['promises', 'sync', 'epoll', 'node'])('the %s client refuses an echo with one byte changed', async (contender) => {
     const server = createServer((sock) => sock.on('data', (d: Buffer) => sock.write(d.length > 10 ? Buffer.from(d).fill(0, 10, 11) : d)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
