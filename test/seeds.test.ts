@@ -69,7 +69,7 @@ describe('seed 002: the server on port 6666 that prints one message a connection
 });
 
 describe('seed 000: the interactive chat, each client served concurrently', () => {
-  const servers = [c('chat_server'), ts('chat_server'), ts('chat_server_worker')];
+  const servers = [c('chat_server'), ts('chat_server'), ts('chat_server_worker'), c('chat_server_select'), ts('chat_server_select')];
   const clients = [ts('chat_client'), c('chat_client')];
 
   it.each(servers.map((s) => [s.label, s] as const))('%s with a TS and a C client at once', async (_, server) => {
@@ -98,7 +98,26 @@ describe('seed 000: the interactive chat, each client served concurrently', () =
       await srv.expect(/client close\.\.\.\n/);
     }
     expect(srv.out.match(/get a new link,socket -> 127\.0\.0\.1:\d+\n/g)).toHaveLength(2);
-    expect(srv.out.match(/create a new (thread|task)\n/g)).toHaveLength(2);
+    expect(srv.out.match(/create a new (thread|task|client)\n/g)).toHaveLength(2);
+  });
+});
+
+describe('the epoll echo server, level- and edge-triggered, with the seed 001 clients', () => {
+  const servers = (['lt', 'et'] as const).flatMap((mode) => [c('epoll_echo_server'), ts('epoll_echo_server')].map((p) => ({ ...p, label: `${p.label} ${mode}`, mode })));
+  const clients = [c('echo_client'), ts('echo_client'), ts('echo_client_async')];
+
+  it.each(pairs(servers, clients))('%s', async (_, server, client) => {
+    const mode = (server as (typeof servers)[number]).mode;
+    const srv = server.start(['0', mode, '2']);
+    const [, port] = await srv.expect(/listening on port (\d+) /);
+    for (let i = 0; i < 2; i++) {
+      const cl = client.start(['127.0.0.1', port!]);
+      expect(await cl.close()).toBe(0);
+      expect(cl.out).toBe('server message: 你好啊服务器!\n \n');
+    }
+    expect(await srv.close()).toBe(0); // after its two clients
+    const once = 'connection from 127.0.0.1:N\nechoed 21 bytes\nconnection closed\n';
+    expect(normalise(srv.out)).toBe(`listening on port N (${mode === 'et' ? 'edge' : 'level'}-triggered)\n${once}${once}`);
   });
 });
 
