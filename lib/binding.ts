@@ -203,6 +203,10 @@ export interface Native {
   epoll_wait(epfd: number, maxevents: number, timeout?: number): { events: number; data: number }[];
   epoll_wait_into(epfd: number, events: Uint32Array, data: Float64Array, timeout?: number): number;
   readonly fd_set_size: number;
+  readAsync(fd: number, buf: ArrayBufferView, count?: number, token?: number): Awaitable<number>;
+  writeAsync(fd: number, data: Data, count?: number, token?: number): Awaitable<number>;
+  readvAsync(fd: number, bufs: ArrayBufferView[], token?: number): Awaitable<number>;
+  writevAsync(fd: number, bufs: Data[], token?: number): Awaitable<number>;
   pollAsync(fds: { fd: number; events: number; revents?: number }[], token?: number): Awaitable<number>;
   selectAsync(nfds: number, r: Uint8Array | null | undefined, w: Uint8Array | null | undefined, e: Uint8Array | null | undefined, timeout: { sec: number; usec: number } | null, token?: number): Awaitable<number>;
   epoll_waitAsync(epfd: number, maxevents: number, token?: number): Awaitable<{ events: number; data: number }[]>;

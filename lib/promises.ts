@@ -272,6 +272,61 @@ export function getnameinfo(addr: AddressInput, flags?: number): Promise<{ host:
   return n.getnameinfoAsync(addr, flags);
 }
 
+/**
+ * Reads from any fd (a pipe, a FIFO, a tty, a socket): read(2), https://man7.org/linux/man-pages/man2/read.2.html,
+ * waiting until there is something to read.
+ *
+ * `ssize_t read(int fd, void *buf, size_t count);` fills `buf` (up to `count`, default all of it).
+ * There is no MSG_DONTWAIT for read(2), so the first call sets O_NONBLOCK on the fd (as libuv does
+ * for the fds it reads; a failed call puts it back).
+ *
+ * @returns the number of bytes read; 0 is end of file.
+ * @throws EBADF, EINVAL, EISDIR, EIO, ECANCELED, and an AbortError.
+ */
+export function read(fd: number, buf: ArrayBufferView, count?: number, options?: WaitOptions): Promise<number> {
+  return waiting(options, (token) => n.readAsync(fd, buf, count, token));
+}
+
+/**
+ * Writes to any fd: write(2), https://man7.org/linux/man-pages/man2/write.2.html, waiting until it can
+ * take at least one byte.
+ *
+ * `ssize_t write(int fd, const void *buf, size_t count);` May write less than asked (a pipe that
+ * fills up): the count says how much. Sets O_NONBLOCK on the fd the first time, as {@link read} does.
+ *
+ * @returns the number of bytes written.
+ * @throws EBADF, EPIPE, EINVAL, EIO, ECANCELED, and an AbortError.
+ */
+export function write(fd: number, data: Data, count?: number, options?: WaitOptions): Promise<number> {
+  return waiting(options, (token) => n.writeAsync(fd, data, count, token));
+}
+
+/**
+ * Reads into several buffers: readv(2), https://man7.org/linux/man-pages/man2/readv.2.html, waiting
+ * until there is something to read.
+ *
+ * `ssize_t readv(int fd, const struct iovec *iov, int iovcnt);` Sets O_NONBLOCK as {@link read} does.
+ *
+ * @returns the number of bytes read across the buffers; 0 is end of file.
+ * @throws EBADF, EINVAL (more than IOV_MAX buffers), ECANCELED, and an AbortError.
+ */
+export function readv(fd: number, bufs: ArrayBufferView[], options?: WaitOptions): Promise<number> {
+  return waiting(options, (token) => n.readvAsync(fd, bufs, token));
+}
+
+/**
+ * Writes several buffers: writev(2), https://man7.org/linux/man-pages/man2/writev.2.html, waiting
+ * until the fd can take at least one byte.
+ *
+ * `ssize_t writev(int fd, const struct iovec *iov, int iovcnt);` May write less than asked.
+ *
+ * @returns the number of bytes written.
+ * @throws EBADF, EPIPE, EINVAL, ECANCELED, and an AbortError.
+ */
+export function writev(fd: number, bufs: Data[], options?: WaitOptions): Promise<number> {
+  return waiting(options, (token) => n.writevAsync(fd, bufs, token));
+}
+
 // ---- multiplexing: poll, select, epoll_wait -------------------------------------------------------
 
 // A timeout in ms as C takes it (an int; negative: none), checked here since the timer is JS's.

@@ -1,5 +1,5 @@
-// The awaitable forms of accept(2), connect(2), send(2), recv(2), sendto(2), recvfrom(2), and sendAll
-// (send(2) until every byte is written), for sockfd/promises. Arguments are validated exactly as in the
+// The awaitable forms of accept(2), connect(2), send(2), recv(2), sendto(2), recvfrom(2), read(2),
+// write(2), readv(2), writev(2), and sendAll (send(2) until every byte is written), for sockfd/promises. Arguments are validated exactly as in the
 // sync bindings; each binding takes one more argument, the cancellation token (see watcher.h).
 //
 // The send/recv family passes MSG_DONTWAIT, so an attempt never sleeps whatever the fd's O_NONBLOCK
@@ -7,8 +7,10 @@
 #include "watcher.h"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cerrno>
+#include <vector>
 
 namespace sockfd {
 
@@ -181,6 +183,98 @@ class ConnectOp : public Op {
   bool started_ = false;
 };
 
+// read(2) / write(2) for any fd (pipes, FIFOs, ttys, netlink...): no MSG_DONTWAIT there, so the fd
+// itself is made non-blocking, as libuv does for the fds it reads.
+class ReadOp : public Op {
+ public:
+  explicit ReadOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kRead, "read") {
+    Bytes b = ViewArg(info[1], "buf");
+    buf_.Set(info[1], b, LengthArg(info[2], "count", b.length));
+  }
+  bool NeedsNonBlockingFd() const override { return true; }
+  Outcome Attempt() override { return Retrying(err, n_, [&] { return sys::read(fd, buf_.data, buf_.length); }); }
+  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
+  void Hold(Napi::Env env) override { buf_.Hold(env); }
+  void Refresh(Napi::Env env) override { buf_.Refresh(env, syscall); }
+  bool Short() const override { return n_ > 0 && static_cast<size_t>(n_) < buf_.length; }
+
+ private:
+  HeldView buf_;
+  ssize_t n_ = 0;
+};
+
+class WriteOp : public Op {
+ public:
+  explicit WriteOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kWrite, "write") { data_.Parse(info[1], info[2]); }
+  bool NeedsNonBlockingFd() const override { return true; }
+  Outcome Attempt() override { return Retrying(err, n_, [&] { return sys::write(fd, data_.view.data, data_.view.length); }); }
+  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
+  void Hold(Napi::Env env) override { data_.view.Hold(env); }
+  void Refresh(Napi::Env env) override { data_.view.Refresh(env, syscall); }
+  bool Short() const override { return static_cast<size_t>(n_) < data_.view.length; }
+
+ private:
+  OutData data_;
+  ssize_t n_ = 0;
+};
+
+// The buffers of readv(2) / writev(2): every element read first (getters run), then the pointers;
+// held, and taken again before each retry, as HeldView does for one.
+class IoVec {
+ public:
+  void Parse(Napi::Value v, const char* syscall, bool out) {
+    std::vector<Napi::Value> items = ArrayItems(v, "bufs", syscall);
+    count_ = items.size();
+    views_ = std::make_unique<HeldView[]>(count_);
+    strings_.resize(count_);  // sized once: the strings never move
+    iov.resize(count_);
+    for (size_t i = 0; i < count_; i++) {
+      Bytes b = out ? DataArg(items[i], "bufs[i]", strings_[i]) : ViewArg(items[i], "bufs[i]");
+      views_[i].Set(items[i].IsString() ? nullptr : static_cast<napi_value>(items[i]), b, b.length);
+      iov[i] = iovec{b.data, b.length};
+      total += b.length;
+    }
+  }
+  void Hold(Napi::Env env) {
+    for (size_t i = 0; i < count_; i++) views_[i].Hold(env);
+  }
+  void Refresh(Napi::Env env, const char* syscall) {
+    for (size_t i = 0; i < count_; i++) {
+      views_[i].Refresh(env, syscall);
+      iov[i].iov_base = views_[i].data;
+    }
+  }
+  std::vector<iovec> iov;
+  size_t total = 0;
+
+ private:
+  size_t count_ = 0;
+  std::unique_ptr<HeldView[]> views_;
+  std::vector<std::string> strings_;
+};
+
+class VectorOp : public Op {
+ public:
+  VectorOp(const Napi::CallbackInfo& info, Direction d) : Op(FdArg(info[0]), d, d == kRead ? "readv" : "writev") {
+    bufs_.Parse(info[1], syscall, d == kWrite);
+  }
+  bool NeedsNonBlockingFd() const override { return true; }
+  Outcome Attempt() override {
+    return Retrying(err, n_, [&] {
+      int count = static_cast<int>(bufs_.iov.size());
+      return direction == kRead ? sys::readv(fd, bufs_.iov.data(), count) : sys::writev(fd, bufs_.iov.data(), count);
+    });
+  }
+  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
+  void Hold(Napi::Env env) override { bufs_.Hold(env); }
+  void Refresh(Napi::Env env) override { bufs_.Refresh(env, syscall); }
+  bool Short() const override { return n_ > 0 && static_cast<size_t>(n_) < bufs_.total; }
+
+ private:
+  IoVec bufs_;
+  ssize_t n_ = 0;
+};
+
 // Each binding: the sync binding's arguments, then the token.
 Napi::Value AcceptAsync(const Napi::CallbackInfo& info) {
   return Start(info, kAcceptSyscall, 2, [&] { return std::make_unique<AcceptOp>(info); });
@@ -200,6 +294,18 @@ Napi::Value SendAsync(const Napi::CallbackInfo& info) {
 Napi::Value SendToAsync(const Napi::CallbackInfo& info) {
   return Start(info, "sendto", 5, [&] { return std::make_unique<SendOp>(info, "sendto", true); });
 }
+Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
+  return Start(info, "read", 3, [&] { return std::make_unique<ReadOp>(info); });
+}
+Napi::Value WriteAsync(const Napi::CallbackInfo& info) {
+  return Start(info, "write", 3, [&] { return std::make_unique<WriteOp>(info); });
+}
+Napi::Value ReadvAsync(const Napi::CallbackInfo& info) {
+  return Start(info, "readv", 2, [&] { return std::make_unique<VectorOp>(info, kRead); });
+}
+Napi::Value WritevAsync(const Napi::CallbackInfo& info) {
+  return Start(info, "writev", 2, [&] { return std::make_unique<VectorOp>(info, kWrite); });
+}
 Napi::Value SendAllAsync(const Napi::CallbackInfo& info) {
   return Start(info, "send", 4, [&] { return std::make_unique<SendAllOp>(info); });
 }
@@ -214,6 +320,10 @@ void InitAsync(Napi::Env env, Napi::Object exports) {
   Export<SendAsync>(env, exports, "sendAsync");
   Export<SendToAsync>(env, exports, "sendtoAsync");
   Export<SendAllAsync>(env, exports, "sendAllAsync");
+  Export<ReadAsync>(env, exports, "readAsync");
+  Export<WriteAsync>(env, exports, "writeAsync");
+  Export<ReadvAsync>(env, exports, "readvAsync");
+  Export<WritevAsync>(env, exports, "writevAsync");
 }
 
 }  // namespace sockfd

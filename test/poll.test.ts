@@ -98,9 +98,9 @@ describe('poll', () => {
       s.close(b);
       s.recv(a, buf);
       s.shutdown(a, s.SHUT_WR); // both directions shut: POLLHUP
-      const after = [{ fd: a, events: s.POLLIN }];
+      const after: s.pollfd[] = [{ fd: a, events: s.POLLIN }];
       s.poll(after, 1000);
-      expect(after[0]!.revents & (s.POLLIN | s.POLLHUP)).toBe(s.POLLIN | s.POLLHUP);
+      expect(after[0]!.revents! & (s.POLLIN | s.POLLHUP)).toBe(s.POLLIN | s.POLLHUP);
     } finally {
       closeAll(a);
     }
@@ -217,7 +217,7 @@ describe('epoll', () => {
       expect(child.status, child.stderr).toBe(0);
       const [theirEpoll, theirPoll] = child.stdout.trim().split(' ').map(Number);
       expect(theirEpoll).toBe(ours);
-      const fds = [{ fd: a, events: s.POLLIN | s.POLLOUT }];
+      const fds: s.pollfd[] = [{ fd: a, events: s.POLLIN | s.POLLOUT }];
       s.poll(fds, 0);
       expect(theirPoll).toBe(fds[0]!.revents);
     } finally {

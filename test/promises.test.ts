@@ -553,3 +553,45 @@ describe('echo over sockfd/promises in one process', () => {
     }
   });
 });
+
+describe('read, write, readv, writev on any fd (a FIFO, a socket)', () => {
+  it('read waits on a FIFO until it is written; readv and writev scatter and gather; flags put back on failure', async () => {
+    const { mkdtempSync, openSync, rmSync, constants } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'sockfd-fifo-'));
+    const path = join(dir, 'fifo');
+    execFileSync('mkfifo', [path]);
+    const fd = openSync(path, constants.O_RDWR); // both ends in one fd
+    try {
+      const buf = new Uint8Array(16);
+      const reading = p.read(fd, buf);
+      expect(await settledWithin(reading, 30)).toBe('pending');
+      expect(fdFlags(fd) & O_NONBLOCK).toBe(O_NONBLOCK); // read(2) has no MSG_DONTWAIT
+      expect(await p.write(fd, 'through a fifo')).toBe(14);
+      expect(await reading).toBe(14);
+      expect(text(buf, 14)).toBe('through a fifo');
+      const [x, y] = [new Uint8Array(3), new Uint8Array(8)];
+      const scattered = p.readv(fd, [x, y]);
+      expect(await p.writev(fd, ['abc', Buffer.from('defgh')])).toBe(8);
+      expect(await scattered).toBe(8);
+      expect([text(x, 3), text(y, 5)]).toEqual(['abc', 'defgh']);
+      await expect(p.read(fd, buf, 17)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    } finally {
+      s.close(fd);
+      rmSync(dir, { recursive: true });
+    }
+    const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM);
+    try {
+      const buf = new Uint8Array(4);
+      const reading = p.read(a, buf);
+      s.write(b, 'sock');
+      expect(await reading).toBe(4);
+      s.close(b);
+      expect(await p.read(a, buf)).toBe(0);
+    } finally {
+      s.close(a);
+    }
+  });
+});
