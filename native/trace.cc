@@ -461,6 +461,11 @@ class Line {
     return *this;
   }
   Line& MsgFlags(int flags) { return Flags(kMsgFlags, flags); }
+  // One value of a table (EPOLL_CTL_ADD), not flags
+  template <size_t n>
+  Line& Enum(const Name (&table)[n], long v, const char* unknown) {
+    return Named(Lookup(table, v), v, unknown);
+  }
   Line& How(int how) { return Named(Lookup(kShutHow, how), how, "SHUT_???"); }
   Line& Addr(const sockaddr* sa, socklen_t len) {
     AppendAddr(Next(), sa, len);
@@ -917,7 +922,7 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
   int r = ::epoll_ctl(epfd, op, fd, event);
   if (On()) {
     Line line("epoll_ctl");
-    line.Int(epfd).Flags(kEpollOps, op).Int(fd);
+    line.Int(epfd).Enum(kEpollOps, op, "EPOLL_CTL_???").Int(fd);
     if (event != nullptr) AppendEpollEvent(line.Next(), *event);
     else line.Text("NULL");
     line.Done(r);

@@ -37,17 +37,23 @@ function parseStrace(trace: string): Line[] {
 const onFd = new Set([
   'close', 'shutdown', 'ioctl', 'fcntl', 'bind', 'listen', 'accept4', 'connect', 'getsockname', 'getpeername',
   'sendto', 'recvfrom', 'read', 'write', 'readv', 'writev', 'setsockopt', 'getsockopt', 'sendmsg', 'recvmsg',
-  'sendmmsg', 'recvmmsg',
+  'sendmmsg', 'recvmmsg', 'epoll_ctl', 'epoll_wait',
 ]);
+// poll and select name their fds inside their arguments: [{fd=3, ...}], [3 4]
+const withFds = new Set(['poll', 'pselect6']);
+const fdsIn = (call: string, text: string) =>
+  call === 'poll' ? [...text.matchAll(/\{fd=(\d+)/g)].map((m) => Number(m[1])) : [...text.split(' = ')[0]!.matchAll(/\[([\d ]+)\]/g)].flatMap((m) => m[1]!.split(' ').map(Number));
 function socketCalls(lines: Line[]): string[] {
   const mine = new Set<number>();
   const kept: string[] = [];
   for (const { call, text } of lines) {
     const fd = Number(/^\w+\((\d+)/.exec(text)?.[1] ?? -1);
-    if (!(call === 'socket' || call === 'socketpair' || (onFd.has(call) && mine.has(fd)))) continue;
+    // epoll fds count once the program has started making sockets (libuv's and the engine's own come first)
+    const makesFd = call === 'socket' || call === 'socketpair' || (kept.length > 0 && (call === 'epoll_create1' || call === 'epoll_create'));
+    if (!(makesFd || (onFd.has(call) && mine.has(fd)) || (withFds.has(call) && fdsIn(call, text).some((f) => mine.has(f))))) continue;
     kept.push(text.replace(/\)\s+= /, ') = ')); // strace pads to a column that counts its tid prefix
     const result = Number(/ = (-?\d+)/.exec(text)?.[1]);
-    if ((call === 'socket' || call === 'accept4') && result >= 0) mine.add(result);
+    if ((call === 'socket' || call === 'accept4' || call.startsWith('epoll_create')) && result >= 0) mine.add(result);
     if (call === 'socketpair' && result === 0) for (const n of /\[(\d+), (\d+)\]\) =/.exec(text)!.slice(1)) mine.add(Number(n));
     if (call === 'recvmsg') for (const m of text.matchAll(/SCM_RIGHTS, cmsg_data=\[([\d, ]+)\]/g)) for (const n of m[1]!.split(', ')) mine.add(Number(n));
     if (call === 'close') mine.delete(fd);
@@ -58,7 +64,7 @@ function socketCalls(lines: Line[]): string[] {
 // sockfd's trace on stderr, padded the same way stripped
 const traced = (stderr: string) => stderr.split('\n').filter((l) => /^\w+\(/.test(l)).map((l) => l.replace(/\)\s+= /, ') = '));
 
-const straceArgs = (out: string) => ['-f', '-qq', '-o', out, '-e', `trace=${['socket', 'socketpair', ...onFd].join(',')}`];
+const straceArgs = (out: string) => ['-f', '-qq', '-o', out, '-e', `trace=${['socket', 'socketpair', 'epoll_create1', 'epoll_create', ...onFd, ...withFds].join(',')}`];
 
 describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
   // Under test:asan the sanitizer's allocator makes syscalls of its own (mmap) between any two calls.
@@ -85,8 +91,9 @@ describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
   });
 
   // one-call-each.mjs: a call of every kind; msg-calls.mjs: the message calls, control messages, odd
-  // bytes, truncated strings, decoded options, failures
-  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 40]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
+  // bytes, truncated strings, decoded options, failures; poll-calls.mjs: select, poll, epoll, sync
+  // and awaited
+  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 40], ['poll-calls.mjs', 30]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
     const { ours, strace } = withTmpDir((dir) => {
       const out = join(dir, 'trace');
       const r = spawnSync('strace', [...straceArgs(out), process.execPath, join(fixtures, fixture)], {
