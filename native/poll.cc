@@ -274,7 +274,7 @@ class Watchlist {
   Watchlist(const Watchlist&) = delete;
   Watchlist& operator=(const Watchlist&) = delete;
   ~Watchlist() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) sys::close(fd_);
   }
 
   void Want(int fd, uint32_t events) {
@@ -283,12 +283,12 @@ class Watchlist {
   // Makes the epoll fd: its number, or -1 with errno set. An fd epoll cannot watch (a regular file:
   // EPERM) is always ready for poll and select, so a call that found nothing ready has none.
   int Make() {
-    if ((fd_ = epoll_create1(EPOLL_CLOEXEC)) < 0) return -1;
+    if ((fd_ = sys::epoll_create1(EPOLL_CLOEXEC)) < 0) return -1;
     for (auto [fd, events] : wanted_) {
       epoll_event e{};
       e.events = events;
       e.data.fd = fd;
-      if (epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &e) < 0 && errno != EPERM) return -1;
+      if (sys::epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &e) < 0 && errno != EPERM) return -1;
     }
     return fd_;
   }
