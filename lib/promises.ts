@@ -405,10 +405,10 @@ export function epoll_wait(epfd: number, maxevents: number, timeout?: number, op
 }
 
 /**
- * Makes this thread's event loop forget fd without closing it: calls still waiting on fd reject with
- * ECANCELED and its poll handle is closed. No syscall on fd. Use it before handing an fd that
- * sockfd/promises has waited on to another owner of the event loop, such as node:net
- * (`new net.Socket({ fd })`): libuv must not watch one fd through two handles.
+ * Makes this thread's readiness engine forget fd without closing it: calls still waiting on fd reject
+ * with ECANCELED and fd leaves the engine's epoll set. No syscall on fd itself. Use it before handing
+ * an fd that sockfd/promises has waited on to another owner, such as node:net
+ * (`new net.Socket({ fd })`), so that no call of sockfd's is left waiting on it.
  *
  * @throws RangeError (ERR_OUT_OF_RANGE) for an fd that is not a non-negative integer.
  */

@@ -132,10 +132,9 @@ void InitPoll(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 
-// Drops this environment's readiness state for fd: pending operations reject with ECANCELED and the poll
-// handle is stopped and closed, so the fd is no longer watched by libuv. close() calls it before
-// close(2) (an fd must never be closed while libuv polls it), and every call that creates an fd calls it
-// for the new number (state left by an fd closed outside sockfd must not apply to a new socket).
+// Drops this environment's readiness state for fd: pending operations reject with ECANCELED and the fd
+// leaves the engine's epoll set. close() calls it before close(2), and every call that creates an fd
+// calls it for the new number (state left by an fd closed outside sockfd must not apply to a new socket).
 void ReleaseFd(Napi::Env env, int fd);
 // setNonBlocking() calls it: the engine sets O_NONBLOCK again before its next accept/connect on fd.
 void ForgetNonBlocking(Napi::Env env, int fd);

@@ -24,10 +24,6 @@ int close(int fd);
 int shutdown(int fd, int how);
 int ioctl_fionbio(int fd, int* on);  // ioctl(fd, FIONBIO, on)
 int fcntl_getfl(int fd);             // fcntl(fd, F_GETFL)
-// Not a call of ours: uv_poll_init() sets O_NONBLOCK with ioctl(fd, FIONBIO, [1]) (libuv's uv__nonblock,
-// src/unix/core.c). The engine calls this after uv_poll_init succeeds, so that the trace shows that call
-// on sockfd's fd too, as strace does.
-void libuv_set_nonblocking(int fd);
 
 int bind(int fd, const sockaddr* addr, socklen_t len);
 int listen(int fd, int backlog);

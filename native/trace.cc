@@ -624,10 +624,6 @@ int ioctl_fionbio(int fd, int* on) {
   return r;
 }
 
-void libuv_set_nonblocking(int fd) {
-  if (On()) Line("ioctl").Int(fd).Text("FIONBIO").Array({1}).Done(0);
-}
-
 int fcntl_getfl(int fd) {
   int r = ::fcntl(fd, F_GETFL);
   if (On()) Line("fcntl").Int(fd).Text("F_GETFL").Done(r, r >= 0 ? OpenFlags(r) : "");

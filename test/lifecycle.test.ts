@@ -38,7 +38,7 @@ describe('process lifetime', () => {
     const { exited } = node(`${prelude}
       const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM);
       const buf = new Uint8Array(8);
-      const waited = p.recv(a, buf);          // waits: a poll handle is created and started
+      const waited = p.recv(a, buf);          // waits: the fd joins the engine's epoll set
       setTimeout(() => s.send(b, 'x'), 20);
       await waited;                           // ... and stopped again: nothing waits now
       const l = listener();                   // an idle listening socket

@@ -114,7 +114,7 @@ describe('Socket', () => {
     await client.connect(server.getsockname()!);
     const [conn] = await accepting;
     try {
-      // sockfd/promises has waited on this fd: detach() also makes its poll handle let go.
+      // sockfd/promises has waited on this fd: detach() also takes it out of the engine.
       const buf = new Uint8Array(8);
       const r = conn.recv(buf);
       await client.send('1');

@@ -1,7 +1,7 @@
 // The soak: 1,000,000 sockfd calls in a loop (socket, connect, accept, send, recv, close), over TCP on
 // loopback and AF_UNIX, through sockfd/promises (every call that can wait is awaited) and the sync API.
-// Checked at the end: the fd table back to where it was, the engine holding no fd state, poll handle or
-// operation, the loop's handle count unchanged, and RSS after warm-up within --rss-bound MiB.
+// Checked at the end: the fd table back to where it was, the engine holding no fd state, registration
+// or operation, the loop's handle count unchanged, and RSS after warm-up within --rss-bound MiB.
 //
 //   node --expose-gc test/soak/ops.mjs [--ops 1000000] [--rss-bound 8]
 import { readdirSync } from 'node:fs';
@@ -33,7 +33,7 @@ const msg = Buffer.alloc(64, 'soak');
 const buf = Buffer.alloc(64);
 
 // One cycle over sockfd/promises: 9 calls. The accept and each first recv are made before there is
-// anything to take, so they wait: every cycle makes and closes poll handles (the listener keeps its).
+// anything to take, so they wait: every cycle registers fds with the engine and forgets them (the listener stays).
 async function promisesCycle(listener, family, addr) {
   const accepted = call(p.accept(listener));
   const c = call(s.socket(family, s.SOCK_STREAM | s.SOCK_NONBLOCK));
