@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <string_view>
 #include <vector>
 
 namespace sockfd {
@@ -19,9 +20,9 @@ namespace {
 // Data to send: a view (held while waiting) or a string's UTF-8 bytes (owned by the operation).
 class OutData {
  public:
-  void Parse(Napi::Value data, Napi::Value len) {
+  void Parse(Napi::Value data, Napi::Value len, const char* len_name = "len") {
     Bytes b = DataArg(data, "data", storage_);
-    size_t n = LengthArg(len, "len", b.length);
+    size_t n = LengthArg(len, len_name, b.length);
     view.Set(data.IsString() ? nullptr : static_cast<napi_value>(data), b, n);
   }
   HeldView view;
@@ -30,16 +31,21 @@ class OutData {
   std::string storage_;
 };
 
+// recv(fd, buf, len, flags), or read(fd, buf, count) when `syscall` is "read": read(2) works on any fd
+// (pipes, ttys, netlink...) but has no MSG_DONTWAIT, so the fd itself is made non-blocking, as libuv
+// does for the fds it reads.
 class RecvOp : public Op {
  public:
-  RecvOp(const Napi::CallbackInfo& info, const char* syscall) : Op(FdArg(info[0]), kRead, syscall) {
+  RecvOp(const Napi::CallbackInfo& info, const char* syscall)
+      : Op(FdArg(info[0]), kRead, syscall), read_(std::string_view(syscall) == "read") {
     Bytes b = ViewArg(info[1], "buf");
-    size_t len = LengthArg(info[2], "len", b.length);
-    flags_ = FlagsArg(info[3]) | MSG_DONTWAIT;
+    size_t len = LengthArg(info[2], read_ ? "count" : "len", b.length);
+    if (!read_) flags_ = FlagsArg(info[3]) | MSG_DONTWAIT;
     buf_.Set(info[1], b, len);
   }
+  bool NeedsNonBlockingFd() const override { return read_; }
   Outcome Attempt() override {
-    return Retrying(err, n_, [&] { return sys::recv(fd, buf_.data, buf_.length, flags_); });
+    return Retrying(err, n_, [&] { return read_ ? sys::read(fd, buf_.data, buf_.length) : sys::recv(fd, buf_.data, buf_.length, flags_); });
   }
   Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
   void Hold(Napi::Env env) override { buf_.Hold(env); }
@@ -50,6 +56,7 @@ class RecvOp : public Op {
   }
 
  protected:
+  const bool read_;
   HeldView buf_;
   int flags_ = 0;
   ssize_t n_ = 0;
@@ -75,17 +82,22 @@ class RecvFromOp : public RecvOp {
   SockAddr from_;
 };
 
+// send, sendto (with_addr), or write(fd, data, count) when `syscall` is "write" (the fd made
+// non-blocking, as for read).
 class SendOp : public Op {
  public:
   // sendto(fd, data, len, flags, addr): the address is read first, since reading it may run JS.
-  SendOp(const Napi::CallbackInfo& info, const char* syscall, bool with_addr) : Op(FdArg(info[0]), kWrite, syscall) {
+  SendOp(const Napi::CallbackInfo& info, const char* syscall, bool with_addr)
+      : Op(FdArg(info[0]), kWrite, syscall), write_(std::string_view(syscall) == "write") {
     has_addr_ = with_addr && !IsMissing(info[4]) && !info[4].IsNull();
     if (has_addr_) addr_ = AddressArg(info[4]);
-    data_.Parse(info[1], info[2]);
-    flags_ = FlagsArg(info[3]) | MSG_DONTWAIT;
+    data_.Parse(info[1], info[2], write_ ? "count" : "len");
+    if (!write_) flags_ = FlagsArg(info[3]) | MSG_DONTWAIT;
   }
+  bool NeedsNonBlockingFd() const override { return write_; }
   Outcome Attempt() override {
     return Retrying(err, n_, [&] {
+      if (write_) return sys::write(fd, data_.view.data, data_.view.length);
       return sys::sendto(fd, data_.view.data, data_.view.length, flags_, has_addr_ ? addr_.get() : nullptr, addr_.length);
     });
   }
@@ -98,6 +110,7 @@ class SendOp : public Op {
   bool Short() const override { return static_cast<size_t>(n_) < data_.view.length; }
 
  protected:
+  const bool write_;
   OutData data_;
   SockAddr addr_;
   bool has_addr_ = false;
@@ -183,41 +196,6 @@ class ConnectOp : public Op {
   bool started_ = false;
 };
 
-// read(2) / write(2) for any fd (pipes, FIFOs, ttys, netlink...): no MSG_DONTWAIT there, so the fd
-// itself is made non-blocking, as libuv does for the fds it reads.
-class ReadOp : public Op {
- public:
-  explicit ReadOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kRead, "read") {
-    Bytes b = ViewArg(info[1], "buf");
-    buf_.Set(info[1], b, LengthArg(info[2], "count", b.length));
-  }
-  bool NeedsNonBlockingFd() const override { return true; }
-  Outcome Attempt() override { return Retrying(err, n_, [&] { return sys::read(fd, buf_.data, buf_.length); }); }
-  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
-  void Hold(Napi::Env env) override { buf_.Hold(env); }
-  void Refresh(Napi::Env env) override { buf_.Refresh(env, syscall); }
-  bool Short() const override { return n_ > 0 && static_cast<size_t>(n_) < buf_.length; }
-
- private:
-  HeldView buf_;
-  ssize_t n_ = 0;
-};
-
-class WriteOp : public Op {
- public:
-  explicit WriteOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0]), kWrite, "write") { data_.Parse(info[1], info[2]); }
-  bool NeedsNonBlockingFd() const override { return true; }
-  Outcome Attempt() override { return Retrying(err, n_, [&] { return sys::write(fd, data_.view.data, data_.view.length); }); }
-  Napi::Value Result(Napi::Env env) override { return Count(env, n_); }
-  void Hold(Napi::Env env) override { data_.view.Hold(env); }
-  void Refresh(Napi::Env env) override { data_.view.Refresh(env, syscall); }
-  bool Short() const override { return static_cast<size_t>(n_) < data_.view.length; }
-
- private:
-  OutData data_;
-  ssize_t n_ = 0;
-};
-
 // The buffers of readv(2) / writev(2): every element read first (getters run), then the pointers;
 // held, and taken again before each retry, as HeldView does for one.
 class IoVec {
@@ -295,10 +273,10 @@ Napi::Value SendToAsync(const Napi::CallbackInfo& info) {
   return Start(info, "sendto", 5, [&] { return std::make_unique<SendOp>(info, "sendto", true); });
 }
 Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
-  return Start(info, "read", 3, [&] { return std::make_unique<ReadOp>(info); });
+  return Start(info, "read", 3, [&] { return std::make_unique<RecvOp>(info, "read"); });
 }
 Napi::Value WriteAsync(const Napi::CallbackInfo& info) {
-  return Start(info, "write", 3, [&] { return std::make_unique<WriteOp>(info); });
+  return Start(info, "write", 3, [&] { return std::make_unique<SendOp>(info, "write", false); });
 }
 Napi::Value ReadvAsync(const Napi::CallbackInfo& info) {
   return Start(info, "readv", 2, [&] { return std::make_unique<VectorOp>(info, kRead); });
