@@ -1,5 +1,7 @@
-// Load: 10,000 concurrent TCP connections to one echo server in one process, first a sockfd/promises
-// server, then node:net's for comparison, driven by the same node:net clients in a second process.
+// Load: 10,000 concurrent TCP connections to one echo server in one process: a sockfd/promises server,
+// a sockfd epoll reactor (sync non-blocking calls around the awaitable epoll_wait, one buffer for
+// all connections), then node:net's for comparison, driven by the same node:net clients in a second
+// process.
 // Each client sends its own pseudo-random bytes and checks that the same bytes come back (length and
 // SHA-256); all connections stay open until every one has finished, and then the server reports its
 // RSS. Nothing may stall: the whole run has a deadline.
@@ -10,7 +12,7 @@
 // reads into a shared pool only when data is there, so the buffer is most of the difference).
 //
 // Both children raise RLIMIT_NOFILE to the hard limit first (bash's ulimit: node has no setrlimit).
-//   node test/soak/load.mjs server sockfd|net BUF (a child: the server)
+//   node test/soak/load.mjs server sockfd|epoll|net BUF (a child: the server)
 //   node test/soak/load.mjs clients PORT N BYTES (a child: the clients)
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -65,6 +67,83 @@ async function sockfdServer(bufSize) {
   return { port: s.getsockname(listener).port, stats: () => ({ live, bytes }) };
 }
 
+// The reactor: every connection registered once, edge-triggered; one shared read buffer (what a
+// connection's data needs while it waits is a copy of an unsent remainder, rare).
+async function epollServer(bufSize) {
+  const s = await import('sockfd');
+  const p = await import('sockfd/promises');
+  const listener = s.socket(s.AF_INET, s.SOCK_STREAM | s.SOCK_NONBLOCK);
+  s.setsockopt(listener, s.SOL_SOCKET, s.SO_REUSEADDR, 1);
+  s.bind(listener, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
+  s.listen(listener, 4096);
+  const ep = s.epoll_create1(s.EPOLL_CLOEXEC);
+  s.epoll_ctl(ep, s.EPOLL_CTL_ADD, listener, { events: s.EPOLLIN });
+  const buf = Buffer.allocUnsafe(Math.max(bufSize, 65536));
+  const unsent = new Map(); // fd -> the bytes a full send buffer left over
+  let live = 0;
+  let bytes = 0;
+  const again = (e) => e.code === 'EAGAIN';
+  const close = (fd) => {
+    s.close(fd); // leaves the epoll set with the file
+    unsent.delete(fd);
+    live--;
+  };
+  // send(MSG_DONTWAIT) what it can of `data`: the count (0 when the socket's buffer is full)
+  const trySend = (fd, data) => {
+    try {
+      return s.send(fd, data, undefined, s.MSG_DONTWAIT);
+    } catch (e) {
+      if (again(e)) return 0;
+      throw e;
+    }
+  };
+  const serve = (fd) => {
+    const left = unsent.get(fd);
+    if (left) {
+      const n = trySend(fd, left);
+      if (n < left.length) return void unsent.set(fd, left.subarray(n)); // reads wait for the echo to go out
+      unsent.delete(fd);
+    }
+    for (;;) {
+      let n;
+      try {
+        n = s.recv(fd, buf, undefined, s.MSG_DONTWAIT);
+      } catch (e) {
+        if (again(e)) return;
+        if (e.code !== 'ECONNRESET') throw e;
+        n = 0;
+      }
+      if (n === 0) return close(fd);
+      bytes += n;
+      const sent = trySend(fd, buf.subarray(0, n));
+      if (sent < n) return void unsent.set(fd, Buffer.from(buf.subarray(sent, n))); // EPOLLOUT says when
+      if (n < buf.length) return; // a short read: all there was (edge-triggered: the next comes as an event)
+    }
+  };
+  (async () => {
+    for (;;) {
+      for (const { events, data: fd } of await p.epoll_wait(ep, 256)) {
+        if (fd !== listener) {
+          if (events & (s.EPOLLIN | s.EPOLLOUT | s.EPOLLRDHUP | s.EPOLLHUP | s.EPOLLERR)) serve(fd);
+          continue;
+        }
+        for (;;) {
+          let conn;
+          try {
+            conn = s.accept(listener, s.SOCK_NONBLOCK).fd;
+          } catch (e) {
+            if (again(e)) break;
+            throw e;
+          }
+          live++;
+          s.epoll_ctl(ep, s.EPOLL_CTL_ADD, conn, { events: s.EPOLLIN | s.EPOLLOUT | s.EPOLLRDHUP | s.EPOLLET });
+        }
+      }
+    }
+  })();
+  return { port: s.getsockname(listener).port, stats: () => ({ live, bytes }) };
+}
+
 async function netServer() {
   let live = 0;
   let bytes = 0;
@@ -84,7 +163,7 @@ async function netServer() {
 
 async function server(kind, bufSize) {
   const before = rss();
-  const { port, stats } = await (kind === 'sockfd' ? sockfdServer(bufSize) : netServer());
+  const { port, stats } = await (kind === 'sockfd' ? sockfdServer(bufSize) : kind === 'epoll' ? epollServer(bufSize) : netServer());
   console.log(JSON.stringify({ port }));
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'report') console.log(JSON.stringify({ ...stats(), rssBefore: before, rss: rss() }));
@@ -201,18 +280,18 @@ async function main() {
   const bytes = Number(values.bytes);
   const bufSize = Number(values.buf);
   const deadline = setTimeout(() => {
-    console.error(`load: not done after 300 s: stalled`);
+    console.error(`load: not done after 450 s: stalled`);
     process.exit(1);
-  }, 300_000);
+  }, 450_000);
   const results = [];
-  for (const kind of ['sockfd', 'net']) results.push(await measure(kind, conns, bytes, bufSize));
+  for (const kind of ['sockfd', 'epoll', 'net']) results.push(await measure(kind, conns, bytes, bufSize));
   clearTimeout(deadline);
   console.log(JSON.stringify(results, null, 2));
-  const [mine, theirs] = results;
+  const [mine, reactor, theirs] = results;
   console.error(
     `load: ${conns.toLocaleString('en')} concurrent connections x ${bytes.toLocaleString('en')} bytes echoed (sockfd buffer ${bufSize} bytes); ` +
       results.map((r) => `${r.kind}: ${r.bytesEchoed.toLocaleString('en')} bytes, ${r.failures} failures, ${r.kibPerConnection} KiB RSS per connection, ${r.seconds} s`).join('; ') +
-      `; sockfd/net memory per connection ${(mine.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x`,
+      `; memory per connection, sockfd/net ${(mine.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x, epoll/net ${(reactor.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x`,
   );
   const bad = results.filter((r) => r.failures !== 0 || r.open !== conns || r.live !== conns || r.bytesEchoed !== conns * bytes || r.liveAfterClose !== 0);
   if (bad.length) {
