@@ -338,7 +338,10 @@ class PollOp : public WatchingOp {
     n_ = 0;
     return Result(env);
   }
-  void Hold(Napi::Env env) override { NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, array_, 1, &ref_)); }
+  void Hold(Napi::Env env) override {
+    env_ = env;
+    NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, array_, 1, &ref_));
+  }
   ~PollOp() override {
     if (ref_ != nullptr) napi_delete_reference(env_, ref_);
   }
@@ -346,10 +349,7 @@ class PollOp : public WatchingOp {
  private:
   Napi::Array Array(Napi::Env env) {
     napi_value array = array_;
-    if (ref_ != nullptr) {
-      env_ = env;
-      napi_get_reference_value(env, ref_, &array);
-    }
+    if (ref_ != nullptr) napi_get_reference_value(env, ref_, &array);
     return Napi::Value(env, array).As<Napi::Array>();
   }
   PollArgs args_;

@@ -556,7 +556,7 @@ describe('echo over sockfd/promises in one process', () => {
 
 describe('read, write, readv, writev on any fd (a FIFO, a socket)', () => {
   it('read waits on a FIFO until it is written; readv and writev scatter and gather; flags put back on failure', async () => {
-    const { mkdtempSync, openSync, rmSync, constants } = await import('node:fs');
+    const { closeSync, mkdtempSync, openSync, rmSync, constants } = await import('node:fs');
     const { execFileSync } = await import('node:child_process');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -579,7 +579,10 @@ describe('read, write, readv, writev on any fd (a FIFO, a socket)', () => {
       expect([text(x, 3), text(y, 5)]).toEqual(['abc', 'defgh']);
       await expect(p.read(fd, buf, 17)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     } finally {
-      s.close(fd);
+      // node:fs opened it, so node:fs closes it: a Worker's environment closes at exit the fds fs opened
+      // and did not see closed (whatever number they have by then). release() first: sockfd forgets it.
+      p.release(fd);
+      closeSync(fd);
       rmSync(dir, { recursive: true });
     }
     const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM);
