@@ -21,10 +21,32 @@ const expected = [
   'fcntl', 'shutdown', 'socketpair', 'close', 'close', 'close', 'close', 'close',
 ];
 
+// strace -f splits a call that another thread's call interrupts: "12 socket(AF_INET <unfinished ...>"
+// then later "12 <... socket resumed>) = 3". Joined back into one line, in the place of the first part.
+function joinResumed(trace: string): string[] {
+  const lines = trace.split('\n');
+  const open = new Map<string, number>(); // tid -> index of its unfinished line
+  const out: string[] = [];
+  for (const l of lines) {
+    const unfinished = /^(\d+)\s+(.*) <unfinished \.\.\.>$/.exec(l);
+    const resumed = /^(\d+)\s+<\.\.\. \w+ resumed>(.*)$/.exec(l);
+    if (unfinished) {
+      open.set(unfinished[1]!, out.length);
+      out.push(`${unfinished[1]} ${unfinished[2]}`);
+    } else if (resumed && open.has(resumed[1]!)) {
+      out[open.get(resumed[1]!)!] += resumed[2];
+      open.delete(resumed[1]!);
+    } else {
+      out.push(l);
+    }
+  }
+  return out;
+}
+
 // A line of strace -f: "<tid> call(args) = result".
 type Line = { tid: string; call: string; text: string };
 function parseStrace(trace: string): Line[] {
-  return trace.split('\n').flatMap((l) => {
+  return joinResumed(trace).flatMap((l) => {
     const m = /^(\d+)\s+((\w+)\(.*)$/.exec(l);
     return m ? [{ tid: m[1]!, call: m[3]!, text: m[2]! }] : [];
   });
@@ -76,7 +98,7 @@ describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
       return readFileSync(out, 'utf8');
     });
     // keep the main thread's lines between the two markers
-    const lines = trace.split('\n').filter(Boolean);
+    const lines = joinResumed(trace).filter(Boolean);
     const marks = lines.flatMap((l, i) => (/\bsocket\(0x3039 \/\* AF_\?\?\? \*\/|\bsocket\(12345,/.test(l) ? [i] : []));
     expect(marks.length, trace.slice(-2000)).toBe(2);
     const tid = lines[marks[0]!]!.split(/\s+/)[0];
