@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--runs N] [--only REGEX] [--placement same|split|both] [--no-strace] [--out DIR]
+// npm run bench [-- --quick] [--runs N] [--only REGEX] [--contenders a,b] [--placement same|split|both] [--no-strace] [--out DIR]
 //
 // Placement: every pair of processes is pinned with taskset, both on one core ("same": syscalls are
 // cheap and what each side adds in user space shows) and on two ("split": each wake-up crosses
@@ -271,7 +271,11 @@ const machine = {
 };
 
 async function main(): Promise<void> {
-  const selected = workloads(quick).filter((w) => !only || new RegExp(only).test(w.id));
+  const pick = argValue('--contenders')?.split(',');
+  const selected = workloads(quick)
+    .filter((w) => !only || new RegExp(only).test(w.id))
+    .map((w) => (pick ? { ...w, contenders: w.contenders.filter((c) => pick.includes(c)) } : w))
+    .filter((w) => w.contenders.length > 0);
   console.log(`sockfd benchmark, ${mode} run: ${runs} runs after a warm-up, medians`);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}\n`);
   console.log(`pinned with taskset: ${placements.map((p) => `${PLACEMENT_LABEL[p]} (${p === 'same' ? `server and client on CPU ${lastCpu}` : `server on CPU 0, client on CPU ${lastCpu}`})`).join('; ')}\n`);

@@ -5,9 +5,9 @@
 // whose error queue is not empty woke the loop forever. Now libuv never sees a socket fd: a closed
 // file simply leaves the engine's epoll set (the kernel removes it from every epoll, epoll(7)).
 //
-// - Each fd is registered once, the first time an operation on it has to wait, for EPOLLIN | EPOLLOUT |
-//   EPOLLRDHUP | EPOLLPRI, edge-triggered. Interest changes cost nothing; an error queue reports
-//   EPOLLERR once.
+// - Each fd is registered once, the first time an operation on it has to wait, for EPOLLIN |
+//   EPOLLRDHUP | EPOLLPRI, edge-triggered, and EPOLLOUT joins for good the first time a write waits
+//   (see kInterest). Interest never changes otherwise; an error queue reports EPOLLERR once.
 // - Readiness is tracked per fd and direction: set by an event, cleared by EAGAIN (or by a short
 //   transfer on a stream socket, which means the kernel's buffer was used up). An operation makes its
 //   syscall only while its direction may be ready; otherwise it waits for the next edge. A wrong guess
@@ -44,7 +44,10 @@ namespace {
 
 constexpr int kMaxPerEvent = 64;
 constexpr int kMaxEvents = 128;
-constexpr uint32_t kInterest = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
+// Writability joins the interest the first time a write has to wait on the fd, and stays: a datagram
+// or AF_UNIX socket reports EPOLLOUT each time the peer takes a message (its buffer space comes back),
+// which would wake the loop once per message for nothing if every socket asked for it.
+constexpr uint32_t kInterest = EPOLLIN | EPOLLRDHUP | EPOLLPRI | EPOLLET;
 
 using OpQueue = std::list<std::unique_ptr<Op>>;
 
@@ -55,6 +58,7 @@ struct FdState {
   // Events carry it beside the fd: one queued for an earlier state of the same number is ignored.
   const uint32_t generation;
   bool registered = false;   // in the engine's epoll set
+  bool watch_out = false;    // EPOLLOUT is in its interest (see kInterest)
   // SOCK_STREAM: a short transfer means the buffer was used up. Asked once, at the first short
   // transfer (one datagram read leaves the next one unreported; an epoll fd is never asked).
   enum { kUnknown, kStream, kOther } type = kUnknown;
@@ -77,6 +81,12 @@ struct FdState {
   }
 
   uint64_t Key() const { return uint64_t{generation} << 32 | static_cast<uint32_t>(fd); }
+  epoll_event Event() const {
+    epoll_event event{};
+    event.events = kInterest | (watch_out ? uint32_t{EPOLLOUT} : 0u);
+    event.data.u64 = Key();
+    return event;
+  }
 };
 
 void OnPoll(uv_poll_t* handle, int status, int events);
@@ -276,11 +286,10 @@ std::unique_ptr<Op> Engine::Dequeue(FdState* state, Direction d, OpQueue::iterat
   return op;
 }
 
-// Returns 0 or an errno value.
+// Adds the fd to the epoll set, or (registered already) updates its interest. Returns 0 or an errno value.
 int Engine::Register(FdState* state) {
-  epoll_event event{};
-  event.events = kInterest;
-  event.data.u64 = state->Key();
+  epoll_event event = state->Event();
+  if (state->registered) return epoll_ctl(epfd_, EPOLL_CTL_MOD, state->fd, &event) < 0 ? errno : 0;
   if (epoll_ctl(epfd_, EPOLL_CTL_ADD, state->fd, &event) < 0) {
     // EEXIST: this fd and file are still in the set from an earlier state: take the entry over.
     if (errno != EEXIST || epoll_ctl(epfd_, EPOLL_CTL_MOD, state->fd, &event) < 0) return errno;
@@ -292,9 +301,7 @@ int Engine::Register(FdState* state) {
 // Edge-triggered, so work left over for lack of time is not reported again by itself: MOD makes the
 // kernel look at the fd afresh and queue an event if it is ready.
 void Engine::Rearm(FdState* state) {
-  epoll_event event{};
-  event.events = kInterest;
-  event.data.u64 = state->Key();
+  epoll_event event = state->Event();
   epoll_ctl(epfd_, EPOLL_CTL_MOD, state->fd, &event);
 }
 
@@ -407,7 +414,8 @@ Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
   } else if (needs_nonblocking) {
     state->nonblocking = true;
   }
-  if (!state->registered) {
+  if (!state->registered || (d == kWrite && !state->watch_out)) {
+    state->watch_out |= d == kWrite;
     int err = Register(state);
     if (err != 0) return FailedWith(env, std::move(op), ErrnoError(env, err, "epoll_ctl").Value());
   }
