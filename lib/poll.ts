@@ -172,7 +172,8 @@ export interface EpollEvent {
  * Adds, changes or removes an fd of an epoll instance: epoll_ctl(2), https://man7.org/linux/man-pages/man2/epoll_ctl.2.html
  *
  * `int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);` `op` is EPOLL_CTL_ADD,
- * EPOLL_CTL_MOD or EPOLL_CTL_DEL; `event` may be null for EPOLL_CTL_DEL, as in C. `events` takes
+ * EPOLL_CTL_MOD or EPOLL_CTL_DEL; `event` may be null for EPOLL_CTL_DEL, as in C (for ADD and MOD,
+ * where the kernel would say EFAULT, null is a TypeError). `events` takes
  * EPOLLIN, EPOLLOUT, EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE... (`EPOLLIN | EPOLLET` is negative in
  * JavaScript; both readings of the 32 bits are accepted).
  *

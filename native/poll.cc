@@ -182,6 +182,9 @@ Napi::Value EpollCtl(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[2]);
   epoll_event event{};
   bool has_event = !IsMissing(info[3]) && !info[3].IsNull();
+  // C's NULL there is EFAULT from the kernel for ADD and MOD: a clear error before the call instead.
+  if (!has_event && op != EPOLL_CTL_DEL)
+    ThrowInvalidArgType(info.Env(), "event", "of type object (null only with EPOLL_CTL_DEL)", info[3]);
   if (has_event) {
     Napi::Object o = ObjectArg(info[3], "event");
     event.events = EventsArg(o.Get("events"), "event.events");

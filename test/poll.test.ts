@@ -198,6 +198,9 @@ describe('epoll', () => {
       expect(() => s.epoll_ctl(ep, s.EPOLL_CTL_ADD, ep, { events: s.EPOLLIN })).toThrow(expect.objectContaining({ code: 'EINVAL' }));
       expect(() => s.epoll_ctl(ep, s.EPOLL_CTL_ADD, a, { events: 2 ** 32 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
       expect(() => s.epoll_ctl(ep, s.EPOLL_CTL_ADD, a, { events: s.EPOLLIN, data: 2 ** 53 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+      // C's NULL event for ADD/MOD is the kernel's EFAULT: a TypeError before the call here
+      expect(() => s.epoll_ctl(ep, s.EPOLL_CTL_ADD, a, null)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+      expect(() => s.epoll_ctl(ep, s.EPOLL_CTL_MOD, a, null)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
     } finally {
       closeAll(a, b, ep);
     }

@@ -10,7 +10,7 @@ step() { printf '\n==> %s\n' "$*"; }
 step "1,000,000 calls: open, connect, exchange, close"
 timeout "$budget" node --expose-gc test/soak/ops.mjs
 
-step "10,000 concurrent connections: sockfd/promises server, then node:net's"
+step "10,000 concurrent connections: a sockfd/promises server, a sockfd epoll reactor, then node:net's"
 timeout "$budget" node test/soak/load.mjs
 
 if command -v valgrind >/dev/null; then
