@@ -14,6 +14,19 @@ import { closeAll, hasPython, settledWithin, tcpPair } from './helpers.js';
 
 const buf = new Uint8Array(64);
 
+describe('the constants', () => {
+  it.skipIf(!hasPython)("POLL*, EPOLL* and FD_SETSIZE have the values Python's select module has", () => {
+    const script = `import select; print(' '.join(f'{k}={getattr(select, k)}' for k in dir(select) if k.startswith(('POLL', 'EPOLL'))))`;
+    const r = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const theirs = Object.fromEntries(r.stdout.trim().split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+    const names = Object.keys(theirs).filter((k) => k in s);
+    expect(names.length).toBeGreaterThan(25); // EPOLLIN... EPOLLEXCLUSIVE, POLLIN... POLLRDHUP
+    for (const k of names) expect([k, (s as unknown as Record<string, number>)[k]]).toEqual([k, theirs[k]]);
+    expect(s.FD_SETSIZE).toBe(1024);
+  });
+});
+
 describe('fd_set and the FD_* macros', () => {
   it('set, test, clear, zero; the bytes are the kernel bitmap', () => {
     const set = new s.fd_set();
