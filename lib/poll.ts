@@ -97,7 +97,7 @@ export function FD_ISSET(fd: number, set: fd_set): boolean {
  * pselect6 system call, which is what the trace and strace show.
  *
  * @returns the number of ready fds in the three sets; 0 when the timeout passed.
- * @throws EBADF (a closed fd in a set), EINTR, EINVAL (nfds < 0), ENOMEM; RangeError (nfds > FD_SETSIZE).
+ * @throws EBADF (a closed fd in a set), EINTR, ENOMEM; RangeError (nfds outside [0, FD_SETSIZE]).
  */
 export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: SelectTimeout | null): number {
   return n.select(nfds, bytesOf(readfds), bytesOf(writefds), bytesOf(exceptfds), timeout);
@@ -212,7 +212,7 @@ export class EpollEvents {
  * Blocks this thread (sockfd/promises has the awaitable form). At most 1,048,576 events per call.
  *
  * @returns the events, or their count.
- * @throws EBADF, EINTR, EINVAL (not an epoll fd, maxevents <= 0); RangeError (maxevents too large).
+ * @throws EBADF, EINTR, EINVAL (not an epoll fd); RangeError (maxevents outside [1, 1048576]).
  */
 export function epoll_wait(epfd: number, maxevents: number, timeout?: number): EpollEvent[];
 export function epoll_wait(epfd: number, events: EpollEvents, timeout?: number): number;

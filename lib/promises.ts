@@ -369,7 +369,7 @@ export function poll(fds: pollfd[], timeout?: number, options?: WaitOptions): Pr
  * loop and makes it again. When `timeout` passes, it resolves 0 with the sets emptied, as in C.
  *
  * @returns the number of ready fds in the three sets.
- * @throws EBADF, EINVAL, ENOMEM, EMFILE; RangeError (nfds > FD_SETSIZE); an AbortError.
+ * @throws EBADF, EINVAL, ENOMEM, EMFILE; RangeError (nfds outside [0, FD_SETSIZE]); an AbortError.
  */
 export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: SelectTimeout | null, options?: WaitOptions): Promise<number> {
   let ms = -1;
@@ -396,7 +396,7 @@ export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | 
  * `timeout` passes, it resolves [].
  *
  * @returns the ready events.
- * @throws EBADF, EINVAL (not an epoll fd, maxevents <= 0), and an AbortError.
+ * @throws EBADF, EINVAL (not an epoll fd), RangeError (maxevents outside [1, 1048576]), and an AbortError.
  */
 export function epoll_wait(epfd: number, maxevents: number, timeout?: number, options?: WaitOptions): Promise<EpollEvent[]> {
   const ms = timeoutMs(timeout);

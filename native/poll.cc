@@ -80,9 +80,9 @@ struct SelectArgs {
   bool has_timeout = false;
 
   void Read(const Napi::CallbackInfo& info) {
-    nfds = Int32Arg(info[0], "nfds");
-    // Past FD_SETSIZE the kernel would read and write past the fd_sets (negative: EINVAL, its answer).
-    if (nfds > FD_SETSIZE) ThrowOutOfRange(info.Env(), "nfds", "<= " + std::to_string(FD_SETSIZE), info[0]);
+    // Past FD_SETSIZE the kernel would read and write past the fd_sets; negative is its EINVAL, but
+    // only after it was handed the sets: both refused here.
+    nfds = static_cast<int>(IntegerArg(info[0], "nfds", 0, FD_SETSIZE));
     has_timeout = TimevalArg(info[4], timeout);
     sets[0].Read(info[1], "readfds");
     sets[1].Read(info[2], "writefds");
@@ -207,19 +207,16 @@ Napi::Value EpollEvents(Napi::Env env, const epoll_event* events, int n) {
   return out;
 }
 
-// maxevents as C takes it: <= 0 is the kernel's EINVAL (asked with room for one event, so the
-// answer is its own); above kMaxEpollEvents a RangeError, before anything is allocated.
-int MaxEventsArg(Napi::Value v) {
-  int64_t max = IntegerArg(v, "maxevents", INT32_MIN, kMaxEpollEvents);
-  return static_cast<int>(max);
-}
+// maxevents: 1 to kMaxEpollEvents, else a RangeError before anything is allocated. (The kernel says
+// EINVAL for <= 0, but only after it was handed `maxevents` events' worth of pointer: refused here.)
+int MaxEventsArg(Napi::Value v) { return static_cast<int>(IntegerArg(v, "maxevents", 1, kMaxEpollEvents)); }
 
 // epoll_wait(epfd, maxevents, timeout): the ready events as [{ events, data }].
 Napi::Value EpollWait(const Napi::CallbackInfo& info) {
   int epfd = FdArg(info[0], "epfd");
   int max = MaxEventsArg(info[1]);
   int timeout = TimeoutMsArg(info[2]);
-  std::vector<epoll_event> events(max > 0 ? max : 1);
+  std::vector<epoll_event> events(max);
   int n = sys::epoll_wait(epfd, events.data(), max, timeout);
   if (n < 0) ThrowErrno(info.Env(), errno, "epoll_wait");
   return EpollEvents(info.Env(), events.data(), n);
@@ -400,7 +397,7 @@ class EpollWaitOp : public Op {
  public:
   explicit EpollWaitOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0], "epfd"), kRead, "epoll_wait") {
     max_ = MaxEventsArg(info[1]);
-    events_.resize(max_ > 0 ? max_ : 1);
+    events_.resize(max_);
   }
   Outcome Attempt() override {
     ssize_t n;
