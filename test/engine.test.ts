@@ -65,6 +65,7 @@ describe('nothing reachable from JavaScript aborts the process', () => {
         let rounds = 0;
         for (;;) {
           rounds++;
+          if (rounds === 5) parentPort.postMessage('looping');
           try {
             await P.recv(workerData, buf, undefined, 0, { signal: AbortSignal.timeout(1) });
           } catch (e) {
@@ -74,8 +75,8 @@ describe('nothing reachable from JavaScript aborts the process', () => {
           }
         }
       \`, { eval: true, workerData: a });
-      setTimeout(() => s.close(a), 100);
-      worker.on('message', (m) => console.log(m));
+      // closed once the Worker is looping (a fixed delay raced a slow start under the sanitizers)
+      worker.on('message', (m) => (m === 'looping' ? setTimeout(() => s.close(a), 20) : console.log(m)));
       worker.on('exit', (code) => { s.close(b); console.log('worker exit', code); });
     `);
     expect(r.signal, r.stderr).toBe(null);
