@@ -404,9 +404,8 @@ Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
       }
     }
     if (outcome == Outcome::kFailed) {
-      Napi::Value promise = PromiseFor(env, *op);
-      Settle(env, std::move(op), outcome);
-      return promise;
+      int err = op->err;
+      return FailedNow(env, std::move(op), err);
     }
     if (int err = op->BeforeWait()) return FailedNow(env, std::move(op), err);
     state = Create(op->fd);  // EAGAIN: the fd is open
