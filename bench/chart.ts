@@ -1,6 +1,6 @@
 // The benchmark chart: one horizontal bar per contender and workload, drawn as plain SVG (no browser,
 // no dependency), with the machine it ran on written beside it.
-import { type ContenderId, fmtIn, ratio, type Summary } from './workloads.js';
+import { type ContenderId, fmtIn, isSockfd, ratio, type Summary } from './workloads.js';
 
 interface Report {
   mode: string;
@@ -17,6 +17,7 @@ const COLORS: Record<ContenderId, string> = {
   node: '#e6550d',
   c: '#525252',
   'c-epoll': '#969696',
+  baseline: '#9ecae1',
 };
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -44,7 +45,7 @@ export function chart(report: Report): string {
       const [lo, hi] = [barX + r.min * scale, barX + r.max * scale];
       out.push(`<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${yy + bar / 2}" y2="${yy + bar / 2}" stroke="#000" stroke-width="1"/>`);
       const node = w.results.node;
-      const vsNode = (c === 'promises' || c === 'sync' || c === 'epoll') && node ? `  ${ratio(w, c, 'node')!.toFixed(2)}x ${node.label}` : '';
+      const vsNode = isSockfd(c) && node ? `  ${ratio(w, c, 'node')!.toFixed(2)}x ${node.label}` : '';
       text(Math.max(barX + r.median * scale, hi) + 6, yy + bar - 3, `${fmtIn(w.unit, r.median)} ${w.unit}${vsNode}`);
       y += row;
     }

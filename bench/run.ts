@@ -1,4 +1,8 @@
 // npm run bench [-- --quick] [--runs N] [--only REGEX] [--contenders a,b] [--placement same|split|both] [--no-strace] [--out DIR]
+//   [--baseline DIR]
+//
+// --baseline DIR: sockfd/promises of another built checkout (an older commit, say) runs beside this
+// one's on every workload sockfd/promises runs, in the same run and placement, as 'promises @base'.
 //
 // Placement: every pair of processes is pinned with taskset, both on one core ("same": syscalls are
 // cheap and what each side adds in user space shows) and on two ("split": each wake-up crosses
@@ -17,7 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.js';
-import { type ContenderId, fmt, fmtIn, ratio, type Summary, type Workload, workloads } from './workloads.js';
+import { type ContenderId, fmt, fmtIn, isSockfd, ratio, type Summary, type Workload, workloads } from './workloads.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -26,6 +30,9 @@ const mode = quick ? 'quick' : 'full';
 const runs = Number(argValue('--runs') ?? (quick ? 3 : 5));
 const only = argValue('--only');
 const withStrace = !args.includes('--no-strace');
+const baseline = argValue('--baseline');
+if (baseline && !existsSync(join(baseline, 'dist/bench/contender-promises.js')))
+  throw new Error(`--baseline ${baseline}: no dist/bench/contender-promises.js there (npm install it first)`);
 
 type Placement = 'same' | 'split';
 const PLACEMENT_LABEL: Record<Placement, string> = { same: 'one core', split: 'two cores' };
@@ -65,6 +72,7 @@ const benchC = buildC();
 function argv(c: ContenderId, role: 'server' | 'client'): string[] {
   if (c === 'c') return [benchC, role];
   if (c === 'c-epoll') return [benchC, role, 'epoll'];
+  if (c === 'baseline') return [process.execPath, join(resolve(baseline!), 'dist/bench/contender-promises.js'), role];
   return [process.execPath, join(root, `dist/bench/contender-${c}.js`), role];
 }
 
@@ -228,8 +236,7 @@ async function syscallsPerRoundTrip(w: Workload, c: ContenderId, n: number): Pro
 function table(s: Summary): string {
   const rows: string[] = [];
   for (const [c, r] of Object.entries(s.results)) {
-    const sockfd = c === 'promises' || c === 'sync' || c === 'epoll';
-    const vs = (b: ContenderId) => (sockfd && s.results[b] ? `${fmt(ratio(s, c as ContenderId, b), 2)}x` : '');
+    const vs = (b: ContenderId) => (isSockfd(c) && s.results[b] ? `${fmt(ratio(s, c, b), 2)}x` : '');
     rows.push(
       [
         s.title.padEnd(26),
@@ -275,6 +282,7 @@ async function main(): Promise<void> {
   const selected = workloads(quick)
     .filter((w) => !only || new RegExp(only).test(w.id))
     .map((w) => (pick ? { ...w, contenders: w.contenders.filter((c) => pick.includes(c)) } : w))
+    .map((w) => (baseline && w.contenders.includes('promises') ? { ...w, contenders: [...w.contenders, 'baseline' as const] } : w))
     .filter((w) => w.contenders.length > 0);
   console.log(`sockfd benchmark, ${mode} run: ${runs} runs after a warm-up, medians`);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}\n`);
@@ -314,6 +322,11 @@ async function main(): Promise<void> {
   if (targets.length) {
     console.log('\ntargets:');
     for (const t of targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'} ${t.text}: ${t.measured}`);
+  }
+  if (baseline) {
+    console.log(`\nsockfd/promises against the baseline (${baseline}), same run and placement (> 1: this checkout is faster):`);
+    for (const s of summaries.filter((x) => x.results.baseline))
+      console.log(`  ${s.title.padEnd(26)} ${(s.placement ?? '').padEnd(9)} ${fmt(ratio(s, 'promises', 'baseline'), 2)}x`);
   }
   const secs = (Date.now() - started) / 1000;
   console.log(`\n${fmt(secs, 1)} s`);

@@ -1,7 +1,7 @@
 // The workloads of npm run bench: what the server and the client of each contender are told to do,
 // with the same sizes and counts for every contender, and how a run's answer becomes its figure.
 
-export type ContenderId = 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll';
+export type ContenderId = 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll' | 'baseline';
 
 export const CONTENDERS: Record<ContenderId, string> = {
   promises: 'sockfd/promises',
@@ -10,7 +10,11 @@ export const CONTENDERS: Record<ContenderId, string> = {
   node: 'node:net',
   c: 'C blocking',
   'c-epoll': 'C epoll',
+  baseline: 'promises @base', // sockfd/promises of another checkout (--baseline DIR)
 };
+
+/** The contenders that are sockfd: their rows get ratios against node and C. */
+export const isSockfd = (c: string): c is ContenderId => c === 'promises' || c === 'sync' || c === 'epoll' || c === 'baseline';
 
 export interface Workload {
   id: string;
