@@ -17,6 +17,7 @@
         "native/async.cc",
         "native/msg.cc",
         "native/poll.cc",
+        "native/fd.cc",
         "native/trace.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

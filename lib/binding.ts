@@ -203,6 +203,12 @@ export interface Native {
   epoll_wait(epfd: number, maxevents: number, timeout?: number): { events: number; data: number }[];
   epoll_wait_into(epfd: number, events: Uint32Array, data: Float64Array, timeout?: number): number;
   readonly fd_set_size: number;
+  fcntl(fd: number, cmd: number, arg?: number): number;
+  dup(oldfd: number): number;
+  dup2(oldfd: number, newfd: number): number;
+  dup3(oldfd: number, newfd: number, flags?: number): number;
+  ioctl(fd: number, request: number, value?: number): number;
+  sockatmark(fd: number): number;
   readAsync(fd: number, buf: ArrayBufferView, count?: number, token?: number): Awaitable<number>;
   writeAsync(fd: number, data: Data, count?: number, token?: number): Awaitable<number>;
   readvAsync(fd: number, bufs: ArrayBufferView[], token?: number): Awaitable<number>;

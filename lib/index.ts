@@ -21,6 +21,7 @@ export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';
 export { epoll_create, epoll_create1, epoll_ctl, epoll_wait, EpollEvents, FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fd_set, poll, select } from './poll.js';
 export type { epoll_event, EpollEvent, pollfd, SelectTimeout } from './poll.js';
+export { dup, dup2, dup3, fcntl, ioctl, sockatmark } from './fd.js';
 
 const n = native;
 

@@ -8,12 +8,15 @@
  */
 import type { Address, AddressInput } from './address.js';
 import { type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timeval, type Ucred } from './binding.js';
-import { EBADF, SO_TYPE, SOL_SOCKET } from './constants.js';
+import { EBADF, F_DUPFD_CLOEXEC, SO_TYPE, SOL_SOCKET } from './constants.js';
 import { syscallError } from './errors.js';
 import type { ReceivedFds } from './msg.js';
 import * as p from './promises.js';
 
 const n = native;
+
+// The fd that dup() has just made: known to be a socket, so the constructor need not ask the kernel.
+let duplicated = -1;
 
 /**
  * A socket that owns its fd: `new Socket(AF_INET, SOCK_STREAM)` or `Socket.from(fd)`. `close()` (or
@@ -41,7 +44,7 @@ export class Socket implements Disposable, AsyncDisposable {
     if (fileno === undefined) {
       this.#fd = n.socket(domain, type, protocol);
     } else {
-      n.getsockopt(fileno, SOL_SOCKET, SO_TYPE);
+      if (fileno !== duplicated) n.getsockopt(fileno, SOL_SOCKET, SO_TYPE);
       this.#fd = fileno;
     }
     n.own(this.#fd);
@@ -57,6 +60,24 @@ export class Socket implements Disposable, AsyncDisposable {
    */
   static from(fd: number): Socket {
     return new Socket(0, 0, 0, fd);
+  }
+
+  /**
+   * A new Socket on the same socket, with an fd of its own (Python's dup()): dup(2), https://man7.org/linux/man-pages/man2/dup.2.html
+   *
+   * `int dup(int oldfd);` Each Socket closes its own fd; the socket itself closes with the last one.
+   * Unlike C's dup(), the new fd is close-on-exec (fcntl F_DUPFD_CLOEXEC, one call), as every fd sockfd
+   * makes is.
+   *
+   * @throws EBADF once closed, EMFILE.
+   */
+  dup(): Socket {
+    duplicated = n.fcntl(this.#use('dup'), F_DUPFD_CLOEXEC, 0);
+    try {
+      return new Socket(0, 0, 0, duplicated);
+    } finally {
+      duplicated = -1;
+    }
   }
 
   /** The file descriptor, or -1 once closed or detached (Python's fileno()). */

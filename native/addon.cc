@@ -16,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitAsync(env, exports);
   InitMsg(env, exports);
   InitPoll(env, exports);
+  InitFd(env, exports);
   InitTrace(env, exports);
   return exports;
 }

@@ -10,8 +10,12 @@
 #include <netinet/udp.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/un.h>
+#ifdef __linux__
+#include <linux/sockios.h>  // SIOCINQ, SIOCOUTQ, SIOCOUTQNSD
+#endif
 
 #include <cerrno>
 

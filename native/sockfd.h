@@ -129,6 +129,7 @@ void InitAsync(Napi::Env env, Napi::Object exports);
 void InitMsg(Napi::Env env, Napi::Object exports);
 void InitTrace(Napi::Env env, Napi::Object exports);
 void InitPoll(Napi::Env env, Napi::Object exports);
+void InitFd(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 

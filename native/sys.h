@@ -25,6 +25,14 @@ int shutdown(int fd, int how);
 int ioctl_fionbio(int fd, int* on);  // ioctl(fd, FIONBIO, on)
 int fcntl_getfl(int fd);             // fcntl(fd, F_GETFL)
 
+// fd.cc: fcntl with an int argument (ignored by the commands that take none), ioctl with an int
+// pointer; dup and friends
+int fcntl(int fd, int cmd, int arg);
+int ioctl_int(int fd, unsigned long request, int* value);
+int dup(int fd);
+int dup2(int oldfd, int newfd);
+int dup3(int oldfd, int newfd, int flags);
+
 int bind(int fd, const sockaddr* addr, socklen_t len);
 int listen(int fd, int backlog);
 int accept4(int fd, sockaddr* addr, socklen_t* len, int flags);  // accept() where there is no accept4

@@ -16,6 +16,9 @@
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#ifdef __linux__
+#include <linux/sockios.h>  // SIOCOUTQ, SIOCOUTQNSD
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -141,7 +144,22 @@ constexpr Name kMsgFlags[] = {
 #endif
 };
 constexpr Name kShutHow[] = {N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR)};
-constexpr Name kOpenFlags[] = {N(O_NONBLOCK), N(O_APPEND)};
+// File status flags, in strace's order (O_SYNC before O_DSYNC: it holds O_DSYNC's bit).
+constexpr Name kOpenFlags[] = {N(O_APPEND), N(O_NONBLOCK), N(O_SYNC),     N(O_DSYNC),
+                               N(O_DIRECT), N(O_NOATIME),  N(O_CLOEXEC), {O_ASYNC, "FASYNC"}};
+constexpr Name kFdFlags[] = {N(FD_CLOEXEC)};
+constexpr Name kDupFlags[] = {N(O_CLOEXEC)};
+constexpr Name kFcntlCommands[] = {N(F_DUPFD), N(F_GETFD), N(F_SETFD), N(F_GETFL), N(F_SETFL), N(F_DUPFD_CLOEXEC),
+#ifdef F_GETPIPE_SZ
+                                   N(F_SETPIPE_SZ), N(F_GETPIPE_SZ),
+#endif
+};
+// SIOCOUTQ is TIOCOUTQ's number, and strace names it so.
+constexpr Name kIoctlRequests[] = {N(FIONREAD), {SIOCOUTQ, "TIOCOUTQ"}, N(SIOCATMARK), N(FIONBIO),
+#ifdef SIOCOUTQNSD
+                                   N(SIOCOUTQNSD),
+#endif
+};
 constexpr Name kCmsgTypes[] = {
     N(SCM_RIGHTS),
 #ifdef SCM_CREDENTIALS
@@ -520,17 +538,21 @@ class Line {
   int saved_errno_;
 };
 
-// fcntl(F_GETFL)'s result as strace shows it: 0x802 (flags O_RDWR|O_NONBLOCK).
-std::string OpenFlags(int flags) {
-  char hex[32];
-  std::snprintf(hex, sizeof(hex), "%#x", flags);
-  std::string s = std::string(hex) + " (flags ";
+// File status flags as strace shows them: O_RDWR|O_NONBLOCK (the access mode always, even O_RDONLY).
+std::string OpenMode(int flags) {
   int mode = flags & O_ACCMODE;
-  s.append(mode == O_RDONLY ? "O_RDONLY" : mode == O_WRONLY ? "O_WRONLY" : "O_RDWR");
-  for (const Name& e : kOpenFlags)
-    if ((flags & e.value) == e.value) s.append("|").append(e.name);
-  return s + ")";
+  std::string s = mode == O_RDONLY ? "O_RDONLY" : mode == O_WRONLY ? "O_WRONLY" : mode == O_RDWR ? "O_RDWR" : "O_ACCMODE";
+  if (flags & ~O_ACCMODE) AppendFlags(s, kOpenFlags, flags & ~O_ACCMODE, true);
+  return s;
 }
+
+// A result as strace decodes it: 0x802 (flags O_RDWR|O_NONBLOCK); 0 stays 0.
+std::string DecodedFlags(int flags, const std::string& names) {
+  char hex[32];
+  std::snprintf(hex, sizeof(hex), "%#x", flags);  // "0" for 0, as strace prints it
+  return std::string(hex) + " (flags " + names + ")";
+}
+std::string OpenFlags(int flags) { return DecodedFlags(flags, OpenMode(flags)); }
 
 // The bytes a data call moved: what it sent, or what it read into the buffer (none when it failed).
 size_t Shown(ssize_t result) { return result > 0 ? static_cast<size_t>(result) : 0; }
@@ -627,6 +649,66 @@ int ioctl_fionbio(int fd, int* on) {
 int fcntl_getfl(int fd) {
   int r = ::fcntl(fd, F_GETFL);
   if (On()) Line("fcntl").Int(fd).Text("F_GETFL").Done(r, r >= 0 ? OpenFlags(r) : "");
+  return r;
+}
+
+int fcntl(int fd, int cmd, int arg) {
+  const bool takes_arg = cmd != F_GETFD && cmd != F_GETFL
+#ifdef F_GETPIPE_SZ
+                         && cmd != F_GETPIPE_SZ
+#endif
+      ;
+  int r = takes_arg ? ::fcntl(fd, cmd, arg) : ::fcntl(fd, cmd);
+  if (On()) {
+    Line line("fcntl");
+    line.Int(fd).Enum(kFcntlCommands, cmd, "F_???");
+    std::string decoded;
+    if (cmd == F_SETFL) {
+      line.Text(OpenMode(arg));
+    } else if (cmd == F_SETFD) {
+      line.Flags(kFdFlags, arg);
+    } else if (takes_arg) {
+      line.Int(cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC ? static_cast<unsigned>(arg) : arg);
+    }
+    if (r >= 0 && cmd == F_GETFL) decoded = OpenFlags(r);
+    if (r > 0 && cmd == F_GETFD) {
+      std::string names;
+      AppendFlags(names, kFdFlags, r);
+      decoded = DecodedFlags(r, names);
+    }
+    line.Done(r, decoded);
+  }
+  return r;
+}
+
+int ioctl_int(int fd, unsigned long request, int* value) {
+  int r = ::ioctl(fd, request, value);
+  if (On()) {
+    Line line("ioctl");
+    line.Int(fd).Enum(kIoctlRequests, static_cast<long>(request), "_IOC(...)");
+    // what the kernel wrote (or FIONBIO's input); a failed read shows the pointer, as strace does
+    if (r >= 0 || request == FIONBIO) line.Array({*value});
+    else line.Ptr(value);
+    line.Done(r);
+  }
+  return r;
+}
+
+int dup(int fd) {
+  int r = ::dup(fd);
+  if (On()) Line("dup").Int(fd).Done(r);
+  return r;
+}
+
+int dup2(int oldfd, int newfd) {
+  int r = ::dup2(oldfd, newfd);
+  if (On()) Line("dup2").Int(oldfd).Int(newfd).Done(r);
+  return r;
+}
+
+int dup3(int oldfd, int newfd, int flags) {
+  int r = ::dup3(oldfd, newfd, flags);
+  if (On()) Line("dup3").Int(oldfd).Int(newfd).Flags(kDupFlags, flags).Done(r);
   return r;
 }
 

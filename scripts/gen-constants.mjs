@@ -12,7 +12,7 @@ const lines = [
   'const c = native.constants;',
   'const e = native.errno;',
   '',
-  '// Sockets: AF_*, SOCK_*, SOL_*, SO_*, SCM_*, IPPROTO_*, IP_*, IPV6_*, TCP_*, UDP_*, MSG_*, SHUT_*, INADDR_*, AI_*, NI_*, EAI_*',
+  '// Sockets: AF_*, PF_*, SOCK_*, SOL_*, SO_*, SCM_*, IPPROTO_*, IP_*, IPV6_*, TCP_*, UDP_*, MSG_*, SHUT_*, INADDR_*, AI_*, NI_*, EAI_*; POLL*, EPOLL*; the fd calls: F_*, O_*, FD_CLOEXEC, FIONREAD, FIONBIO, SIOC*',
   ...Object.keys(addon.constants).map((k) => `export const ${k}: number = c.${k};`),
   '',
   '// errno names: err.errno === ECONNREFUSED',

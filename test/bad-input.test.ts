@@ -57,6 +57,12 @@ const fdCalls: [string, (fd: any) => unknown, string][] = [
   ['getsockopt', (f) => s.getsockopt(f, s.SOL_SOCKET, s.SO_TYPE), 'getsockopt'],
   ['setNonBlocking', (f) => s.setNonBlocking(f, true), 'ioctl'],
   ['getNonBlocking', (f) => s.getNonBlocking(f), 'fcntl'],
+  ['fcntl', (f) => s.fcntl(f, s.F_GETFL), 'fcntl'],
+  ['dup', (f) => s.dup(f), 'dup'],
+  ['dup2', (f) => s.dup2(f, 999), 'dup2'],
+  ['dup3', (f) => s.dup3(f, 999, s.O_CLOEXEC), 'dup3'],
+  ['ioctl', (f) => s.ioctl(f, s.FIONREAD), 'ioctl'],
+  ['sockatmark', (f) => s.sockatmark(f), 'sockatmark'],
 ];
 
 function detachedView(): Uint8Array {
@@ -89,6 +95,20 @@ const cases: [string, () => unknown, Expected][] = [
   ['listen: backlog string', () => s.listen(fd, '5' as any), TYPE],
   ['listen: backlog past int32', () => s.listen(fd, 2 ** 31), RANGE],
   ['accept: flags string', () => s.accept(fd, 'x' as any), TYPE],
+  // the fd calls: only the commands and requests whose argument is an int pass
+  ['fcntl: F_GETLK (takes a struct flock *)', () => s.fcntl(fd, 5), VALUE],
+  ['fcntl: F_SETOWN_EX (takes a pointer)', () => s.fcntl(fd, 15, 0), VALUE],
+  ['fcntl: cmd string', () => s.fcntl(fd, 'F_GETFL' as any), TYPE],
+  ['fcntl: F_SETFL without arg', () => (s.fcntl as any)(fd, s.F_SETFL), TYPE],
+  ['fcntl: F_DUPFD arg past int32', () => s.fcntl(fd, s.F_DUPFD, 2 ** 31), RANGE],
+  ['fcntl: F_DUPFD arg negative', () => s.fcntl(fd, s.F_DUPFD, -1), { code: 'EINVAL', syscall: 'fcntl' }],
+  ['ioctl: SIOCGIFCONF (takes a struct ifconf *)', () => s.ioctl(fd, 0x8912), VALUE],
+  ['ioctl: request negative', () => s.ioctl(fd, -1), RANGE],
+  ['ioctl: FIONBIO without a value', () => s.ioctl(fd, s.FIONBIO), TYPE],
+  ['ioctl: SIOCATMARK on a UDP socket', () => s.ioctl(fd, s.SIOCATMARK), { code: 'ENOTTY', syscall: 'ioctl' }],
+  ['dup2: newfd negative', () => s.dup2(fd, -1), RANGE],
+  ['dup3: same fd', () => s.dup3(fd, fd), { code: 'EINVAL', syscall: 'dup3' }],
+  ['dup3: flags other than O_CLOEXEC', () => s.dup3(fd, 999, 1), { code: 'EINVAL', syscall: 'dup3' }],
   // addresses
   ['bind: addr null', () => s.bind(fd, null as any), TYPE],
   ['bind: addr string', () => s.bind(fd, '127.0.0.1:80' as any), TYPE],

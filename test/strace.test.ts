@@ -59,7 +59,7 @@ function parseStrace(trace: string): Line[] {
 const onFd = new Set([
   'close', 'shutdown', 'ioctl', 'fcntl', 'bind', 'listen', 'accept4', 'connect', 'getsockname', 'getpeername',
   'sendto', 'recvfrom', 'read', 'write', 'readv', 'writev', 'setsockopt', 'getsockopt', 'sendmsg', 'recvmsg',
-  'sendmmsg', 'recvmmsg', 'epoll_ctl', 'epoll_wait',
+  'sendmmsg', 'recvmmsg', 'epoll_ctl', 'epoll_wait', 'dup', 'dup2', 'dup3',
 ]);
 // poll and select name their fds inside their arguments: [{fd=3, ...}], [3 4]
 const withFds = new Set(['poll', 'pselect6']);
@@ -76,7 +76,8 @@ function socketCalls(lines: Line[]): string[] {
     if (!(makesFd || (onFd.has(call) && mine.has(fd)) || (withFds.has(call) && fdsIn(call, text).some((f) => mine.has(f))))) continue;
     kept.push(text.replace(/\)\s+= /, ') = ')); // strace pads to a column that counts its tid prefix
     const result = Number(/ = (-?\d+)/.exec(text)?.[1]);
-    if ((call === 'socket' || call === 'accept4' || call.startsWith('epoll_create')) && result >= 0) mine.add(result);
+    const makesNew = call === 'socket' || call === 'accept4' || call.startsWith('epoll_create') || call.startsWith('dup') || /^fcntl\(\d+, F_DUPFD/.test(text);
+    if (makesNew && result >= 0) mine.add(result);
     if (call === 'socketpair' && result === 0) for (const n of /\[(\d+), (\d+)\]\) =/.exec(text)!.slice(1)) mine.add(Number(n));
     if (call === 'recvmsg') for (const m of text.matchAll(/SCM_RIGHTS, cmsg_data=\[([\d, ]+)\]/g)) for (const n of m[1]!.split(', ')) mine.add(Number(n));
     if (call === 'close') mine.delete(fd);
@@ -114,8 +115,8 @@ describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
 
   // one-call-each.mjs: a call of every kind; msg-calls.mjs: the message calls, control messages, odd
   // bytes, truncated strings, decoded options, failures; poll-calls.mjs: select, poll, epoll, sync
-  // and awaited
-  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 40], ['poll-calls.mjs', 33]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
+  // and awaited; fd-calls.mjs: fcntl, dup, dup2, dup3, ioctl, sockatmark
+  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 40], ['poll-calls.mjs', 33], ['fd-calls.mjs', 31]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
     const { ours, strace } = withTmpDir((dir) => {
       const out = join(dir, 'trace');
       const r = spawnSync('strace', [...straceArgs(out), process.execPath, join(fixtures, fixture)], {

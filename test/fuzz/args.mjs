@@ -342,6 +342,12 @@ const sync = {
   epoll_create1: [flags],
   epoll_ctl: [fd, epollOp, fd, epollEvent],
   epoll_wait: [fd, maxevents, shortMs],
+  fcntl: [fd, or(fc.oneof(fc.constantFrom(...constants(/^F_/)), int)), or(fc.oneof(int, someOf(constants(/^O_/))))],
+  dup: [fd],
+  dup2: [fd, fd],
+  dup3: [fd, fd, or(fc.oneof(fc.constant(0), fc.constant(s.O_CLOEXEC), int))],
+  ioctl: [fd, or(fc.oneof(fc.constantFrom(s.FIONREAD, s.SIOCOUTQ, s.SIOCOUTQNSD, s.SIOCATMARK, s.FIONBIO), int)), or(int)],
+  sockatmark: [fd],
 };
 const async = {
   accept: [fd, flags, options],
@@ -376,7 +382,7 @@ const methods = {
   sendmmsg: async.sendmmsg.slice(1), recvmmsg: async.recvmmsg.slice(1), sendFds: async.sendFds.slice(1),
   recvFds: async.recvFds.slice(1), shutdown: sync.shutdown.slice(1), setsockopt: sync.setsockopt.slice(1),
   getsockopt: sync.getsockopt.slice(1), getsockname: [], getpeername: [], setNonBlocking: [or(fc.boolean())],
-  close: [], detach: [], [Symbol.dispose]: [], [Symbol.asyncDispose]: [],
+  close: [], detach: [], dup: [], [Symbol.dispose]: [], [Symbol.asyncDispose]: [],
 };
 const structs = {
   sockaddr_in: ['sin_family', 'sin_port', 'sin_addr.s_addr'],
