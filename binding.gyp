@@ -18,6 +18,8 @@
         "native/msg.cc",
         "native/poll.cc",
         "native/fd.cc",
+        "native/netdb.cc",
+        "native/if.cc",
         "native/trace.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

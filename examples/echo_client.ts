@@ -1,6 +1,6 @@
 // Seed 001's echo client, statement for statement (the C original: examples/c/echo_client.c).
 // Usage: node dist/examples/echo_client.js <host> [port=4321]
-import { AF_INET, close, connect, getaddrinfo, recv, send, socket, SOCK_STREAM, type InetAddress } from 'sockfd';
+import { AF_INET, close, connect, gethostbyname, type hostent, recv, send, socket, SOCK_STREAM, type InetAddress } from 'sockfd';
 
 const MAXDATASIZE = 100;
 if (process.argv.length < 3) {
@@ -9,10 +9,16 @@ if (process.argv.length < 3) {
 }
 const PORT = Number(process.argv[3] ?? 4321);
 
-// gethostbyname() is obsolete; getaddrinfo(3) is its replacement, and throws EAI_* errors.
-const he = getaddrinfo(process.argv[2]!, null, { family: AF_INET, socktype: SOCK_STREAM })[0]!;
+let he: hostent;
+try {
+  he = gethostbyname(process.argv[2]!); // gethostbyname(3): /etc/hosts, then DNS
+} catch {
+  console.log('gethostbyname() error');
+  process.exit(1);
+}
 const sockfd = socket(AF_INET, SOCK_STREAM, 0); // socket(2)
-const server: InetAddress = { family: 'AF_INET', address: (he.addr as InetAddress).address, port: PORT };
+// server.sin_addr = *((struct in_addr *)he->h_addr): the first address
+const server: InetAddress = { family: 'AF_INET', address: he.h_addr_list[0]!, port: PORT };
 connect(sockfd, server); // connect(2)
 
 const str = Buffer.from('你好啊服务器!\n\0'); // char str[] = "...": sizeof(str) counts the NUL

@@ -2,7 +2,7 @@
 // twin: echo_client.ts): connect() and recv() wait on the event loop instead of blocking the thread.
 // Usage: node dist/examples/echo_client_async.js <host> [port=4321]
 import { AF_INET, close, socket, SOCK_STREAM, type InetAddress } from 'sockfd';
-import { connect, getaddrinfo, recv, send } from 'sockfd/promises';
+import { connect, gethostbyname, recv, send } from 'sockfd/promises';
 
 const MAXDATASIZE = 100;
 if (process.argv.length < 3) {
@@ -11,10 +11,13 @@ if (process.argv.length < 3) {
 }
 const PORT = Number(process.argv[3] ?? 4321);
 
-// gethostbyname() is obsolete; getaddrinfo(3) replaces it (on the thread pool: it blocks inside libc)
-const he = (await getaddrinfo(process.argv[2]!, null, { family: AF_INET, socktype: SOCK_STREAM }))[0]!;
+// gethostbyname(3) on the thread pool (it blocks inside libc); C prints this and exits where it fails
+const he = await gethostbyname(process.argv[2]!).catch(() => {
+  console.log('gethostbyname() error');
+  process.exit(1);
+});
 const sockfd = socket(AF_INET, SOCK_STREAM, 0); // socket(2)
-const server: InetAddress = { family: 'AF_INET', address: (he.addr as InetAddress).address, port: PORT };
+const server: InetAddress = { family: 'AF_INET', address: he.h_addr_list[0]!, port: PORT }; // *he->h_addr
 await connect(sockfd, server); // connect(2): EINPROGRESS, wait until writable, read SO_ERROR
 
 const str = Buffer.from('你好啊服务器!\n\0'); // char str[] = "...": sizeof(str) counts the NUL

@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Address, AddressInput } from './address.js';
+import type { if_nameindex, ifaddrs } from './if.js';
+import type { hostent, protoent, servent } from './netdb.js';
 
 /** Offset and size of one struct field, as this platform lays it out. */
 export interface FieldLayout {
@@ -209,6 +211,21 @@ export interface Native {
   dup3(oldfd: number, newfd: number, flags?: number): number;
   ioctl(fd: number, request: number, value?: number): number;
   sockatmark(fd: number): number;
+  gethostname(): string;
+  gethostbyname(name: string): hostent;
+  gethostbyname2(name: string, af: number): hostent;
+  gethostbyaddr(addr: ArrayBufferView | string, len: number | undefined, type: number): hostent;
+  gethostbynameAsync(name: string): Promise<hostent>;
+  gethostbyname2Async(name: string, af: number): Promise<hostent>;
+  gethostbyaddrAsync(addr: ArrayBufferView | string, len: number | undefined, type: number): Promise<hostent>;
+  getservbyname(name: string, proto?: string | null): servent | null;
+  getservbyport(port: number, proto?: string | null): servent | null;
+  getprotobyname(name: string): protoent | null;
+  getprotobynumber(proto: number): protoent | null;
+  if_nametoindex(ifname: string): number;
+  if_indextoname(ifindex: number): string;
+  if_nameindex(): if_nameindex[];
+  getifaddrs(): ifaddrs[];
   readAsync(fd: number, buf: ArrayBufferView, count?: number, token?: number): Awaitable<number>;
   writeAsync(fd: number, data: Data, count?: number, token?: number): Awaitable<number>;
   readvAsync(fd: number, bufs: ArrayBufferView[], token?: number): Awaitable<number>;

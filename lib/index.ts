@@ -9,7 +9,7 @@
  * @module
  */
 import type { Address, AddressInput } from './address.js';
-import { type Addrinfo, type AddrinfoHints, type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timespec, type Timeval, type Ucred } from './binding.js';
+import { type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timespec, type Timeval, type Ucred } from './binding.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
 
 export * from './constants.js';
@@ -22,6 +22,10 @@ export { Socket } from './socket.js';
 export { epoll_create, epoll_create1, epoll_ctl, epoll_wait, EpollEvents, FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fd_set, poll, select } from './poll.js';
 export type { epoll_event, EpollEvent, pollfd, SelectTimeout } from './poll.js';
 export { dup, dup2, dup3, fcntl, ioctl, sockatmark } from './fd.js';
+export { getaddrinfo, gethostbyaddr, gethostbyname, gethostbyname2, gethostname, getnameinfo, getprotobyname, getprotobynumber, getservbyname, getservbyport } from './netdb.js';
+export type { hostent, protoent, servent } from './netdb.js';
+export { getifaddrs, if_indextoname, if_nameindex, if_nametoindex } from './if.js';
+export type { ifaddrs } from './if.js';
 
 const n = native;
 
@@ -551,30 +555,4 @@ export function inet_addr(cp: string): number {
  */
 export function inet_ntoa(inaddr: number): string {
   return n.inet_ntoa(inaddr);
-}
-
-/**
- * Resolves a host and service: getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html
- *
- * `int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);`
- * Blocks this thread while libc resolves (DNS included). Each result's `addr` can go straight to
- * connect() or bind().
- *
- * @throws an error whose code is the EAI_* name (EAI_NONAME, EAI_AGAIN, EAI_SERVICE...) and errno its
- * value; EAI_SYSTEM is reported as the errno error itself.
- */
-export function getaddrinfo(node: string | null, service?: string | number | null, hints?: AddrinfoHints): Addrinfo[] {
-  return n.getaddrinfo(node, service, hints);
-}
-
-/**
- * Address to host and service names: getnameinfo(3), https://man7.org/linux/man-pages/man3/getnameinfo.3.html
- *
- * `int getnameinfo(const struct sockaddr *addr, socklen_t addrlen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);`
- * flags: NI_NUMERICHOST, NI_NUMERICSERV, NI_NAMEREQD, NI_DGRAM... Blocks while libc resolves.
- *
- * @throws an error whose code is the EAI_* name.
- */
-export function getnameinfo(addr: AddressInput, flags = 0): { host: string; service: string } {
-  return n.getnameinfo(addr, flags);
 }

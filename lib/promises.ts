@@ -24,6 +24,7 @@ import { AbortError, invalidArgType, outOfRange } from './errors.js';
 import { bytesOf, type EpollEvent, type fd_set, type pollfd, type SelectTimeout } from './poll.js';
 import type * as sync from './index.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
+import type { hostent } from './netdb.js';
 
 export { AbortError } from './errors.js';
 
@@ -270,6 +271,42 @@ export function getaddrinfo(node: string | null, service?: string | number | nul
  */
 export function getnameinfo(addr: AddressInput, flags?: number): Promise<{ host: string; service: string }> {
   return n.getnameinfoAsync(addr, flags);
+}
+
+/**
+ * Looks up an IPv4 host by name: gethostbyname(3), https://man7.org/linux/man-pages/man3/gethostbyname.3.html,
+ * on the libuv thread pool (it blocks in libc on DNS).
+ *
+ * `struct hostent *gethostbyname(const char *name);` (gethostbyname_r underneath).
+ *
+ * @throws an error with code HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY or NO_DATA and errno its h_errno value.
+ */
+export function gethostbyname(name: string): Promise<hostent> {
+  return n.gethostbynameAsync(name);
+}
+
+/**
+ * Looks up a host by name in one family: gethostbyname2(3), https://man7.org/linux/man-pages/man3/gethostbyname.3.html,
+ * on the libuv thread pool.
+ *
+ * `struct hostent *gethostbyname2(const char *name, int af);`
+ *
+ * @throws as {@link gethostbyname}.
+ */
+export function gethostbyname2(name: string, af: number): Promise<hostent> {
+  return n.gethostbyname2Async(name, af);
+}
+
+/**
+ * Looks up a host by address: gethostbyaddr(3), https://man7.org/linux/man-pages/man3/gethostbyname.3.html,
+ * on the libuv thread pool.
+ *
+ * `struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type);` `addr`: the bytes or the text.
+ *
+ * @throws as {@link gethostbyname}.
+ */
+export function gethostbyaddr(addr: ArrayBufferView | string, len: number | undefined, type: number): Promise<hostent> {
+  return n.gethostbyaddrAsync(addr, len, type);
 }
 
 /**

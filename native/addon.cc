@@ -17,6 +17,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitMsg(env, exports);
   InitPoll(env, exports);
   InitFd(env, exports);
+  InitNetdb(env, exports);
+  InitIf(env, exports);
   InitTrace(env, exports);
   return exports;
 }

@@ -87,4 +87,9 @@ Napi::Object ObjectArg(Napi::Value v, const std::string& name) {
   return v.As<Napi::Object>();
 }
 
+std::string StringArg(Napi::Value v, const char* name) {
+  if (!v.IsString()) ThrowInvalidArgType(v.Env(), name, "of type string", v);
+  return v.As<Napi::String>().Utf8Value();
+}
+
 }  // namespace sockfd

@@ -80,6 +80,9 @@ Bytes DataArg(Napi::Value v, const char* name, std::string& storage);
 // pointer is taken. More than IOV_MAX is EINVAL, as the kernel would say, before anything is allocated.
 std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char* syscall);
 
+// A JS string, as UTF-8.
+std::string StringArg(Napi::Value v, const char* name);
+
 // A plain object argument (not an array, function or buffer); `name` is its name in the message.
 Napi::Object ObjectArg(Napi::Value v, const std::string& name);
 
@@ -130,6 +133,8 @@ void InitMsg(Napi::Env env, Napi::Object exports);
 void InitTrace(Napi::Env env, Napi::Object exports);
 void InitPoll(Napi::Env env, Napi::Object exports);
 void InitFd(Napi::Env env, Napi::Object exports);
+void InitNetdb(Napi::Env env, Napi::Object exports);
+void InitIf(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 

@@ -264,6 +264,11 @@ const abortable = fc.constantFrom(
 ).map((make) => (make === undefined ? undefined : new Ref('options', make)));
 const options = or(abortable);
 const hostname = inNetns ? or(fc.oneof(loop4, fc.constantFrom('localhost', '::1', null, ''), fc.string({ maxLength: 30 }))) : or(fc.oneof(loop4, fc.constantFrom('localhost', '::1', null, '')));
+// Outside a network namespace only lookups /etc/hosts answers (AF_INET: localhost has no IPv6 entry
+// there, and a miss would ask DNS)
+const hostFamily = inNetns ? domain : or(fc.constant(s.AF_INET));
+const hostAddr = inNetns ? or(fc.oneof(loop4, bytes)) : or(fc.constant('127.0.0.1'));
+const protoName = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.constantFrom('tcp', 'udp', 'sctp', ''), fc.string({ maxLength: 8 })));
 const service = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.nat(70_000), fc.constantFrom('80', 'http', 'no-such-service', '')));
 // Multiplexing. A sync call must not block the run: its timeouts are short, and the junk mixed in is
 // never a number or the null/undefined that means "for ever". The awaitable ones end by themselves too.
@@ -348,6 +353,18 @@ const sync = {
   dup3: [fd, fd, or(fc.oneof(fc.constant(0), fc.constant(s.O_CLOEXEC), int))],
   ioctl: [fd, or(fc.oneof(fc.constantFrom(s.FIONREAD, s.SIOCOUTQ, s.SIOCOUTQNSD, s.SIOCATMARK, s.FIONBIO), int)), or(int)],
   sockatmark: [fd],
+  gethostname: [],
+  gethostbyname: [hostname],
+  gethostbyname2: [hostname, hostFamily],
+  gethostbyaddr: [hostAddr, len, hostFamily],
+  getservbyname: [or(fc.oneof(fc.constantFrom('http', 'ssh', 'domain', 'no-such-service', ''), fc.string({ maxLength: 20 }))), protoName],
+  getservbyport: [or(fc.oneof(fc.nat(65535), int)), protoName],
+  getprotobyname: [or(fc.oneof(fc.constantFrom('tcp', 'udp', 'icmp', ''), fc.string({ maxLength: 20 })))],
+  getprotobynumber: [or(int)],
+  if_nametoindex: [or(fc.oneof(fc.constantFrom('lo', 'eth0', 'no-such-if0', ''), fc.string({ maxLength: 20 })))],
+  if_indextoname: [or(fc.oneof(fc.nat(8), int))],
+  if_nameindex: [],
+  getifaddrs: [],
 };
 const async = {
   accept: [fd, flags, options],
@@ -373,6 +390,9 @@ const async = {
   poll: [pollfds, shortMs, options],
   select: [nfds, fdSet, fdSet, fdSet, selectTimeout, options],
   epoll_wait: [fd, maxevents, shortMs, options],
+  gethostbyname: [hostname],
+  gethostbyname2: [hostname, hostFamily],
+  gethostbyaddr: [hostAddr, len, hostFamily],
 };
 // Socket methods take the arguments of their promises/sync twins without the fd.
 const methods = {
