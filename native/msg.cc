@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <limits>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -499,13 +500,20 @@ Napi::Value RecvMmsg(const Napi::CallbackInfo& info) {
   return batch.Received(info.Env(), static_cast<size_t>(n));
 }
 
-// CMSG_SPACE(length) and CMSG_LEN(length), as Python's socket module has them: the room a control
-// message with `length` bytes of data takes in msg_control, and its cmsg_len.
+// CMSG_SPACE(length) and CMSG_LEN(length): the room a control message with `length` bytes of data takes
+// in msg_control, and its cmsg_len. Plain arithmetic, as the C macros are, for every length whose result
+// fits in a socklen_t (Python's are the same, to INT_MAX). The 1 MiB bound is the receive side's, on
+// what it allocates, not the macros'.
+constexpr int64_t kSocklenMax = std::numeric_limits<socklen_t>::max();
 Napi::Value CmsgSpace(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), CMSG_SPACE(IntegerArg(info[0], "length", 0, kMaxControl)));
+  // CMSG_SPACE rounds the data up to the alignment: the largest length is the one that rounds to at most
+  // kSocklenMax - CMSG_SPACE(0)
+  constexpr int64_t kMax = (kSocklenMax - CMSG_SPACE(0)) / sizeof(size_t) * sizeof(size_t);
+  return Napi::Number::New(info.Env(), static_cast<double>(CMSG_SPACE(IntegerArg(info[0], "length", 0, kMax))));
 }
 Napi::Value CmsgLen(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), CMSG_LEN(IntegerArg(info[0], "length", 0, kMaxControl)));
+  constexpr int64_t kMax = kSocklenMax - CMSG_LEN(0);
+  return Napi::Number::New(info.Env(), static_cast<double>(CMSG_LEN(IntegerArg(info[0], "length", 0, kMax))));
 }
 
 // ---- awaitable forms (see async.cc: MSG_DONTWAIT, then wait for readiness on EAGAIN) ---------------

@@ -1,7 +1,7 @@
 // sendmsg/recvmsg with scatter/gather and control messages (SCM_RIGHTS, SCM_CREDENTIALS, IP_PKTINFO,
 // IPV6_PKTINFO, SO_TIMESTAMP(NS), raw ones), sendFds/recvFds, sendmmsg/recvmmsg, SOCK_SEQPACKET, and the
 // bad inputs and odd layouts none of them may crash on.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as s from 'sockfd';
 import * as p from 'sockfd/promises';
 
-import { closeAll, compileFixture, fdFlags, isOpen, O_CLOEXEC, openFds, settledWithin, udpSocket, withTmpDir } from './helpers.js';
+import { closeAll, compileFixture, fdFlags, hasPython, isOpen, O_CLOEXEC, openFds, settledWithin, udpSocket, withTmpDir } from './helpers.js';
 
 const text = (buf: Uint8Array, n = buf.length) => Buffer.from(buf.buffer, buf.byteOffset, n).toString();
 
@@ -178,6 +178,21 @@ describe('sendmsg / recvmsg', () => {
       expect(got.find((c) => c.type === s.IP_TOS)?.data).toEqual(new Uint8Array([0x28]));
     } finally {
       closeAll(x.fd, y.fd, u.fd, v.fd);
+    }
+  });
+
+  it("CMSG_LEN and CMSG_SPACE are C's for every length whose result fits in a socklen_t, and Python's", () => {
+    const c = JSON.parse(execFileSync(compileFixture('inet_values')).toString()) as { CMSG: [number, number, number][] };
+    for (const [length, len, space] of c.CMSG) {
+      expect(s.CMSG_LEN(length), `CMSG_LEN(${length})`).toBe(len);
+      if (space <= 2 ** 32 - 1) expect(s.CMSG_SPACE(length), `CMSG_SPACE(${length})`).toBe(space);
+    }
+    expect(() => s.CMSG_LEN(2 ** 32 - 16)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' })); // past socklen_t
+    expect(() => s.CMSG_SPACE(2 ** 32 - 23)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    if (hasPython) {
+      const lengths = [0, 5, 1048577, 2147483623];
+      const theirs = execFileSync('python3', ['-c', `import socket; print(' '.join(f'{socket.CMSG_LEN(n)} {socket.CMSG_SPACE(n)}' for n in ${JSON.stringify(lengths)}))`], { encoding: 'utf8' });
+      expect(lengths.flatMap((n) => [s.CMSG_LEN(n), s.CMSG_SPACE(n)]).join(' ')).toBe(theirs.trim());
     }
   });
 
