@@ -19,11 +19,13 @@ export interface Inet6Address {
 }
 /**
  * struct sockaddr_un as an object. A path starting with '\0' is Linux's abstract namespace; '' is an
- * unnamed socket (and bind() to it autobinds an abstract name on Linux).
+ * unnamed socket (and bind() to it autobinds an abstract name on Linux). The name is bytes: given as a
+ * string it is its UTF-8, and a name that is not UTF-8 is given and comes back as a Buffer of its bytes
+ * (getsockname, accept, recvfrom), so that every name passes back unchanged.
  */
 export interface UnixAddress {
   family: 'AF_UNIX';
-  path: string;
+  path: string | Uint8Array;
 }
 /** AF_UNSPEC: connect() to it dissolves a datagram socket's association. */
 export interface UnspecAddress {

@@ -76,6 +76,25 @@ void UnixPathOf(Napi::Object o, SockAddr& out) {
   out.length = static_cast<socklen_t>(kOffset + path.size() + (abstract ? 0 : 1));
 }
 
+// Whether bytes are well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points past
+// U+10FFFF), i.e. whether a JS string holds them exactly.
+bool IsUtf8(const char* text, size_t n) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > n) return false;
+    for (size_t k = 1; k < len; k++)
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+    if (len == 2 && c < 0xc2) return false;                                     // overlong
+    if (len == 3 && c == 0xe0 && p[i + 1] < 0xa0) return false;                 // overlong
+    if (len == 3 && c == 0xed && p[i + 1] >= 0xa0) return false;                // surrogate
+    if (len == 4 && (c > 0xf4 || (c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] >= 0x90))) return false;
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace
 
 SockAddr AddressArg(Napi::Value v, const char* name) {
@@ -169,7 +188,12 @@ Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
       size_t room = len > kOffset ? std::min<size_t>(len - kOffset, sizeof(sun->sun_path)) : 0;
       size_t n = room > 0 && sun->sun_path[0] == '\0' ? room : strnlen(sun->sun_path, room);
       o.Set("family", "AF_UNIX");
-      o.Set("path", Napi::String::New(env, sun->sun_path, n));
+      // A name is bytes: one that is not UTF-8 comes back as a Buffer of them, so that passing it back
+      // names the same socket (a string would have U+FFFD where the bytes were).
+      if (IsUtf8(sun->sun_path, n))
+        o.Set("path", Napi::String::New(env, sun->sun_path, n));
+      else
+        o.Set("path", Napi::Buffer<char>::Copy(env, sun->sun_path, n));
       return o;
     }
     case AF_UNSPEC:

@@ -68,6 +68,70 @@ describe('AF_UNIX stream', () => {
   });
 });
 
+describe('names that are not UTF-8 pass back unchanged', () => {
+  it("an abstract name '\\0name\\0\\xff' comes back as a Buffer of its bytes, and connect() to it reaches it", () => {
+    const name = Buffer.from([0, ...Buffer.from('sockfd-'), ...Buffer.from(String(process.pid)), 0, 0xff]);
+    const server = s.socket(s.AF_UNIX, s.SOCK_STREAM);
+    const client = s.socket(s.AF_UNIX, s.SOCK_STREAM);
+    let conn = -1;
+    try {
+      s.bind(server, { family: 'AF_UNIX', path: name });
+      s.listen(server, 1);
+      const got = s.getsockname(server) as s.UnixAddress;
+      expect(got.path).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(got.path as Uint8Array).equals(name)).toBe(true);
+      s.connect(client, got); // passed back as it came
+      expect(Buffer.from((s.getpeername(client) as s.UnixAddress).path as Uint8Array).equals(name)).toBe(true);
+      conn = s.accept(server).fd;
+    } finally {
+      closeAll(client, conn, server);
+    }
+  });
+
+  it('a path name ending in byte 0xff: bind, getsockname, sendto the name recvfrom gave', () => {
+    withTmpDir((dir) => {
+      const path = Buffer.concat([Buffer.from(join(dir, 'a')), Buffer.from([0xff])]);
+      const a = s.socket(s.AF_UNIX, s.SOCK_DGRAM);
+      const b = s.socket(s.AF_UNIX, s.SOCK_DGRAM);
+      try {
+        s.bind(a, { family: 'AF_UNIX', path });
+        s.bind(b, { family: 'AF_UNIX', path: join(dir, 'b') });
+        s.sendto(a, 'ping', undefined, 0, { family: 'AF_UNIX', path: join(dir, 'b') });
+        const buf = Buffer.alloc(8);
+        const { addr } = s.recvfrom(b, buf);
+        expect(Buffer.from((addr as s.UnixAddress).path as Uint8Array).equals(path)).toBe(true);
+        expect(s.sendto(b, 'pong', undefined, 0, addr)).toBe(4); // the name as it came back
+        expect(s.recv(a, buf)).toBe(4);
+        // a name that is UTF-8 stays a string, multi-byte characters included
+        const utf8 = s.socket(s.AF_UNIX, s.SOCK_DGRAM);
+        try {
+          s.bind(utf8, { family: 'AF_UNIX', path: join(dir, '好') });
+          expect(s.getsockname(utf8)).toEqual({ family: 'AF_UNIX', path: join(dir, '好') });
+        } finally {
+          s.close(utf8);
+        }
+      } finally {
+        closeAll(a, b);
+      }
+    });
+  });
+
+  it('bytes that only look like UTF-8 are Buffers: overlong forms, surrogates, past U+10FFFF, cut short', () => {
+    for (const bad of [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe4, 0xbd]]) {
+      const name = Buffer.from([0, ...Buffer.from(`sockfd-${process.pid}-`), ...bad]);
+      const fd = s.socket(s.AF_UNIX, s.SOCK_DGRAM);
+      try {
+        s.bind(fd, { family: 'AF_UNIX', path: name });
+        const path = (s.getsockname(fd) as s.UnixAddress).path;
+        expect(path, name.toString('hex')).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(path as Uint8Array).equals(name)).toBe(true);
+      } finally {
+        s.close(fd);
+      }
+    }
+  });
+});
+
 describe('AF_UNIX datagram', () => {
   it('sendto/recvfrom between two bound paths; the sender address comes back', () => {
     withTmpDir((dir) => {
