@@ -64,14 +64,14 @@ Napi::Value SetNonBlocking(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   if (!info[1].IsBoolean()) ThrowInvalidArgType(info.Env(), "on", "of type boolean", info[1]);
   int on = info[1].As<Napi::Boolean>().Value() ? 1 : 0;
-  if (sys::ioctl_fionbio(fd, &on) < 0) ThrowErrno(info.Env(), errno, "ioctl");
+  if (sys::ioctl_int(fd, FIONBIO, &on) < 0) ThrowErrno(info.Env(), errno, "ioctl");
   ForgetNonBlocking(info.Env(), fd);
   return info.Env().Undefined();
 }
 
 Napi::Value GetNonBlocking(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
-  int flags = sys::fcntl_getfl(fd);
+  int flags = sys::fcntl(fd, F_GETFL, 0);
   if (flags < 0) ThrowErrno(info.Env(), errno, "fcntl");
   return Napi::Boolean::New(info.Env(), (flags & O_NONBLOCK) != 0);
 }

@@ -22,11 +22,8 @@ int socket(int domain, int type, int protocol);
 int socketpair(int domain, int type, int protocol, int sv[2]);
 int close(int fd);
 int shutdown(int fd, int how);
-int ioctl_fionbio(int fd, int* on);  // ioctl(fd, FIONBIO, on)
-int fcntl_getfl(int fd);             // fcntl(fd, F_GETFL)
-
-// fd.cc: fcntl with an int argument (ignored by the commands that take none), ioctl with an int
-// pointer; dup and friends
+// fcntl with an int argument (the commands that take none ignore it); ioctl with an int pointer
+// (FIONBIO, FIONREAD...)
 int fcntl(int fd, int cmd, int arg);
 int ioctl_int(int fd, unsigned long request, int* value);
 int dup(int fd);

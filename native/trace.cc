@@ -640,26 +640,15 @@ int shutdown(int fd, int how) {
   return r;
 }
 
-int ioctl_fionbio(int fd, int* on) {
-  int r = ::ioctl(fd, FIONBIO, on);
-  if (On()) Line("ioctl").Int(fd).Text("FIONBIO").Array({*on}).Done(r);
-  return r;
-}
-
-int fcntl_getfl(int fd) {
-  int r = ::fcntl(fd, F_GETFL);
-  if (On()) Line("fcntl").Int(fd).Text("F_GETFL").Done(r, r >= 0 ? OpenFlags(r) : "");
-  return r;
-}
-
 int fcntl(int fd, int cmd, int arg) {
-  const bool takes_arg = cmd != F_GETFD && cmd != F_GETFL
-#ifdef F_GETPIPE_SZ
-                         && cmd != F_GETPIPE_SZ
-#endif
-      ;
-  int r = takes_arg ? ::fcntl(fd, cmd, arg) : ::fcntl(fd, cmd);
+  int r = ::fcntl(fd, cmd, arg);  // a command that takes no argument ignores it
   if (On()) {
+    // strace shows the argument of the commands that take one
+    const bool takes_arg = cmd != F_GETFD && cmd != F_GETFL
+#ifdef F_GETPIPE_SZ
+                           && cmd != F_GETPIPE_SZ
+#endif
+        ;
     Line line("fcntl");
     line.Int(fd).Enum(kFcntlCommands, cmd, "F_???");
     std::string decoded;

@@ -31,6 +31,7 @@
 
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -378,11 +379,11 @@ Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
   const bool needs_nonblocking = op->NeedsNonBlockingFd() && (state == nullptr || !state->nonblocking);
   bool set_here = false;
   if (needs_nonblocking) {
-    int flags = sys::fcntl_getfl(fd);
+    int flags = sys::fcntl(fd, F_GETFL, 0);
     if (flags < 0) return FailedWith(env, std::move(op), ErrnoError(env, errno, "fcntl").Value());
     if (!(flags & O_NONBLOCK)) {
       int on = 1;
-      if (sys::ioctl_fionbio(fd, &on) < 0) return FailedWith(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
+      if (sys::ioctl_int(fd, FIONBIO, &on) < 0) return FailedWith(env, std::move(op), ErrnoError(env, errno, "ioctl").Value());
       set_here = true;
     }
   }
@@ -390,7 +391,7 @@ Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
     Outcome outcome = op->Attempt();
     if (outcome == Outcome::kFailed && set_here) {
       int off = 0;
-      sys::ioctl_fionbio(fd, &off);
+      sys::ioctl_int(fd, FIONBIO, &off);
     } else if (needs_nonblocking) {
       state = Create(fd);
       state->nonblocking = true;
