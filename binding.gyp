@@ -20,6 +20,7 @@
         "native/fd.cc",
         "native/netdb.cc",
         "native/if.cc",
+        "native/sendfile.cc",
         "native/trace.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

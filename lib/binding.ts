@@ -211,6 +211,8 @@ export interface Native {
   dup3(oldfd: number, newfd: number, flags?: number): number;
   ioctl(fd: number, request: number, value?: number): number;
   sockatmark(fd: number): number;
+  sendfile(out_fd: number, in_fd: number, offset: number | null | undefined, count: number): number;
+  sendfileAsync(out_fd: number, in_fd: number, offset: number | null | undefined, count: number, token?: number): Awaitable<number>;
   gethostname(): string;
   gethostbyname(name: string): hostent;
   gethostbyname2(name: string, af: number): hostent;

@@ -1,5 +1,5 @@
 // The file-descriptor calls around sockets, one to one: fcntl(2), dup(2), dup2(2), dup3(2), ioctl(2),
-// sockatmark(3). The constants (F_*, O_*, FD_CLOEXEC, FIONREAD, SIOC*) are in constants.ts.
+// sockatmark(3), sendfile(2) (its awaitable form is in promises.ts). The constants (F_*, O_*, FD_CLOEXEC, FIONREAD, SIOC*) are in constants.ts.
 import { native } from './binding.js';
 
 const n = native;
@@ -90,4 +90,20 @@ export function ioctl(fd: number, request: number, value?: number): number {
  */
 export function sockatmark(fd: number): number {
   return n.sockatmark(fd);
+}
+
+/**
+ * Copies from a file to a socket inside the kernel: sendfile(2), https://man7.org/linux/man-pages/man2/sendfile.2.html
+ *
+ * `ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);` With `offset` null (C's
+ * NULL) it reads from `in_fd`'s file position and advances it; with a number it reads from there and
+ * leaves the position alone (C would write the new offset back: here it is `offset` plus the result).
+ * One call: it may send fewer than `count` bytes (at most 0x7ffff000, or what the socket takes);
+ * sockfd/promises' sendfile goes on until all are sent.
+ *
+ * @returns the bytes sent; 0 at the end of the file.
+ * @throws EAGAIN (a non-blocking socket is full), EBADF, EINVAL, EIO, ENOMEM, EOVERFLOW, ESPIPE, EPIPE.
+ */
+export function sendfile(out_fd: number, in_fd: number, offset: number | null, count: number): number {
+  return n.sendfile(out_fd, in_fd, offset, count);
 }

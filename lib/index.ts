@@ -21,7 +21,7 @@ export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';
 export { epoll_create, epoll_create1, epoll_ctl, epoll_wait, EpollEvents, FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fd_set, poll, select } from './poll.js';
 export type { epoll_event, EpollEvent, pollfd, SelectTimeout } from './poll.js';
-export { dup, dup2, dup3, fcntl, ioctl, sockatmark } from './fd.js';
+export { dup, dup2, dup3, fcntl, ioctl, sendfile, sockatmark } from './fd.js';
 export { getaddrinfo, gethostbyaddr, gethostbyname, gethostbyname2, gethostname, getnameinfo, getprotobyname, getprotobynumber, getservbyname, getservbyport } from './netdb.js';
 export type { hostent, protoent, servent } from './netdb.js';
 export { getifaddrs, if_indextoname, if_nameindex, if_nametoindex } from './if.js';

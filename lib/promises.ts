@@ -152,6 +152,21 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: n
 }
 
 /**
+ * Sends a file to a socket: sendfile(2) repeated until `count` bytes are sent or the file ends, waiting
+ * for the socket's writability in between, https://man7.org/linux/man-pages/man2/sendfile.2.html.
+ * `out_fd` is made non-blocking (sendfile has no MSG_DONTWAIT); `offset` as in the sync sendfile (null:
+ * the file position, advanced).
+ *
+ * `ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);` in a loop.
+ *
+ * @returns the bytes sent: `count`, or fewer if the file ended first.
+ * @throws as the sync sendfile; the error's `bytesWritten` says how much was sent before it.
+ */
+export function sendfile(out_fd: number, in_fd: number, offset: number | null, count: number, options?: WaitOptions): Promise<number> {
+  return waiting(options, (token) => n.sendfileAsync(out_fd, in_fd, offset, count, token));
+}
+
+/**
  * Sends all of `data`: send(2) repeated until every byte is written (Python's socket.sendall), waiting
  * for writability in between, https://man7.org/linux/man-pages/man2/send.2.html. Other writes on fd
  * queue behind it, so the bytes stay contiguous.

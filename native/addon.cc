@@ -19,6 +19,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitFd(env, exports);
   InitNetdb(env, exports);
   InitIf(env, exports);
+  InitSendfile(env, exports);
   InitTrace(env, exports);
   return exports;
 }

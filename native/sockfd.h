@@ -135,6 +135,7 @@ void InitPoll(Napi::Env env, Napi::Object exports);
 void InitFd(Napi::Env env, Napi::Object exports);
 void InitNetdb(Napi::Env env, Napi::Object exports);
 void InitIf(Napi::Env env, Napi::Object exports);
+void InitSendfile(Napi::Env env, Napi::Object exports);
 
 // ---- the readiness engine (watcher.cc) ------------------------------------------------------------
 

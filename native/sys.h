@@ -29,6 +29,7 @@ int ioctl_int(int fd, unsigned long request, int* value);
 int dup(int fd);
 int dup2(int oldfd, int newfd);
 int dup3(int oldfd, int newfd, int flags);
+ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count);
 
 int bind(int fd, const sockaddr* addr, socklen_t len);
 int listen(int fd, int backlog);

@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #ifdef __linux__
@@ -698,6 +699,21 @@ int dup2(int oldfd, int newfd) {
 int dup3(int oldfd, int newfd, int flags) {
   int r = ::dup3(oldfd, newfd, flags);
   if (On()) Line("dup3").Int(oldfd).Int(newfd).Flags(kDupFlags, flags).Done(r);
+  return r;
+}
+
+ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
+  off_t in = offset != nullptr ? *offset : 0;
+  ssize_t r = ::sendfile(out_fd, in_fd, offset, count);
+  if (On()) {
+    Line line("sendfile");
+    line.Int(out_fd).Int(in_fd);
+    // strace: NULL, or [in] and, when the call moved it, [in] => [out]
+    if (offset == nullptr) line.Text("NULL");
+    else if (*offset == in) line.Array({static_cast<long long>(in)});
+    else line.Text("[" + std::to_string(in) + "] => [" + std::to_string(*offset) + "]");
+    line.Int(static_cast<long long>(count)).Done(r);
+  }
   return r;
 }
 

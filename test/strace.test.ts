@@ -59,7 +59,7 @@ function parseStrace(trace: string): Line[] {
 const onFd = new Set([
   'close', 'shutdown', 'ioctl', 'fcntl', 'bind', 'listen', 'accept4', 'connect', 'getsockname', 'getpeername',
   'sendto', 'recvfrom', 'read', 'write', 'readv', 'writev', 'setsockopt', 'getsockopt', 'sendmsg', 'recvmsg',
-  'sendmmsg', 'recvmmsg', 'epoll_ctl', 'epoll_wait', 'dup', 'dup2', 'dup3',
+  'sendmmsg', 'recvmmsg', 'epoll_ctl', 'epoll_wait', 'dup', 'dup2', 'dup3', 'sendfile',
 ]);
 // poll and select name their fds inside their arguments: [{fd=3, ...}], [3 4]
 const withFds = new Set(['poll', 'pselect6']);
@@ -116,7 +116,7 @@ describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
   // one-call-each.mjs: a call of every kind; msg-calls.mjs: the message calls, control messages, odd
   // bytes, truncated strings, decoded options, failures; poll-calls.mjs: select, poll, epoll, sync
   // and awaited; fd-calls.mjs: fcntl, dup, dup2, dup3, ioctl, sockatmark
-  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 40], ['poll-calls.mjs', 33], ['fd-calls.mjs', 31]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
+  it.each([['one-call-each.mjs', expected.length + 2], ['msg-calls.mjs', 40], ['poll-calls.mjs', 33], ['fd-calls.mjs', 35]])('SOCKFD_TRACE=1 prints the lines strace prints: %s', (fixture, count) => {
     const { ours, strace } = withTmpDir((dir) => {
       const out = join(dir, 'trace');
       const r = spawnSync('strace', [...straceArgs(out), process.execPath, join(fixtures, fixture)], {

@@ -268,6 +268,7 @@ const hostname = inNetns ? or(fc.oneof(loop4, fc.constantFrom('localhost', '::1'
 // there, and a miss would ask DNS)
 const hostFamily = inNetns ? domain : or(fc.constant(s.AF_INET));
 const hostAddr = inNetns ? or(fc.oneof(loop4, bytes)) : or(fc.constant('127.0.0.1'));
+const fileOffset = or(fc.oneof(fc.constant(null), fc.nat(100), int));
 const protoName = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.constantFrom('tcp', 'udp', 'sctp', ''), fc.string({ maxLength: 8 })));
 const service = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.nat(70_000), fc.constantFrom('80', 'http', 'no-such-service', '')));
 // Multiplexing. A sync call must not block the run: its timeouts are short, and the junk mixed in is
@@ -353,6 +354,7 @@ const sync = {
   dup3: [fd, fd, or(fc.oneof(fc.constant(0), fc.constant(s.O_CLOEXEC), int))],
   ioctl: [fd, or(fc.oneof(fc.constantFrom(s.FIONREAD, s.SIOCOUTQ, s.SIOCOUTQNSD, s.SIOCATMARK, s.FIONBIO), int)), or(int)],
   sockatmark: [fd],
+  sendfile: [fd, fd, fileOffset, or(fc.oneof(fc.nat(70_000), int))],
   gethostname: [],
   gethostbyname: [hostname],
   gethostbyname2: [hostname, hostFamily],
@@ -393,6 +395,7 @@ const async = {
   gethostbyname: [hostname],
   gethostbyname2: [hostname, hostFamily],
   gethostbyaddr: [hostAddr, len, hostFamily],
+  sendfile: [fd, fd, fileOffset, or(fc.oneof(fc.nat(70_000), int)), options],
 };
 // Socket methods take the arguments of their promises/sync twins without the fd.
 const methods = {
