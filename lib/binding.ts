@@ -168,7 +168,7 @@ export interface Native {
   CMSG_LEN(length: number): number;
 
   setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void;
-  getsockopt(fd: number, level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array;
+  getsockopt(fd: number, level: number, optname: number, length?: number): number | string | Linger | Timeval | Ucred | Uint8Array;
 
   htons(hostshort: number): number;
   ntohs(netshort: number): number;

@@ -442,14 +442,17 @@ export function setsockopt(fd: number, level: number, optname: number, value: So
  *
  * `int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);` Without a
  * length: the int value, or the decoded struct for SO_LINGER ({ onoff, linger }), SO_RCVTIMEO /
- * SO_SNDTIMEO ({ sec, usec }) and SO_PEERCRED ({ pid, uid, gid }). With a length: the raw bytes the
- * kernel wrote (at most `length`).
+ * SO_SNDTIMEO ({ sec, usec }) and SO_PEERCRED ({ pid, uid, gid }), or the text of a string option
+ * (TCP_CONGESTION, SO_BINDTODEVICE, SO_PEERSEC); an option whose value is another struct or bytes
+ * (TCP_INFO, SO_COOKIE, IP_OPTIONS...) is refused then, with the length to pass. With a length: the raw
+ * bytes the kernel wrote (at most `length`).
  *
- * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK.
+ * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK; TypeError (ERR_INVALID_ARG_VALUE) for a struct option
+ *   asked without a length.
  */
-export function getsockopt(fd: number, level: number, optname: number): number | Linger | Timeval | Ucred;
+export function getsockopt(fd: number, level: number, optname: number): number | string | Linger | Timeval | Ucred;
 export function getsockopt(fd: number, level: number, optname: number, length: number): Uint8Array;
-export function getsockopt(fd: number, level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array {
+export function getsockopt(fd: number, level: number, optname: number, length?: number): number | string | Linger | Timeval | Ucred | Uint8Array {
   return n.getsockopt(fd, level, optname, length);
 }
 

@@ -297,9 +297,9 @@ export class Socket implements Disposable, AsyncDisposable {
    *
    * @throws ENOPROTOOPT, EINVAL, EBADF once closed.
    */
-  getsockopt(level: number, optname: number): number | Linger | Timeval | Ucred;
+  getsockopt(level: number, optname: number): number | string | Linger | Timeval | Ucred;
   getsockopt(level: number, optname: number, length: number): Uint8Array;
-  getsockopt(level: number, optname: number, length?: number): number | Linger | Timeval | Ucred | Uint8Array {
+  getsockopt(level: number, optname: number, length?: number): number | string | Linger | Timeval | Ucred | Uint8Array {
     return n.getsockopt(this.#use('getsockopt'), level, optname, length);
   }
 

@@ -1,12 +1,16 @@
 // setsockopt(2) and getsockopt(2), with the struct-valued options decoded both ways:
 // SO_LINGER <-> { onoff, linger }, SO_RCVTIMEO/SO_SNDTIMEO <-> { sec, usec }, SO_PEERCRED -> { pid, uid, gid }.
 // Any other option takes an int (number/boolean) or raw bytes, and gives back an int, or raw bytes when
-// a length is asked for.
+// a length is asked for; the string options come back as strings, and a struct one asked without a
+// length is refused with the length to pass (kOtherOptions).
 #include "sockfd.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/time.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -29,6 +33,52 @@ bool IsTimeoutOption(int level, int optname) {
 }
 
 bool IsLingerOption(int level, int optname) { return level == SOL_SOCKET && optname == SO_LINGER; }
+
+// The options whose value is neither an int nor one of the structs decoded here. Asked without a
+// length, the kernel would write their first 4 bytes into an int, which means nothing: a string is
+// decoded (read into a buffer of its largest size), a struct or byte array is refused with the length
+// to pass for its bytes.
+struct OtherOption {
+  int level, optname;
+  const char* name;
+  socklen_t size;   // the value's size (for a string, its largest)
+  bool string;      // NUL-terminated text
+};
+constexpr OtherOption kOtherOptions[] = {
+#ifdef __linux__
+    {IPPROTO_TCP, TCP_INFO, "TCP_INFO (struct tcp_info)", sizeof(tcp_info), false},
+    {IPPROTO_TCP, TCP_CONGESTION, "TCP_CONGESTION", 16, true},  // TCP_CA_NAME_MAX
+#ifdef TCP_ULP
+    {IPPROTO_TCP, TCP_ULP, "TCP_ULP", 16, true},
+#endif
+#ifdef TCP_CC_INFO
+    {IPPROTO_TCP, TCP_CC_INFO, "TCP_CC_INFO (union tcp_cc_info)", 20, false},
+#endif
+#ifdef TCP_REPAIR_WINDOW
+    {IPPROTO_TCP, TCP_REPAIR_WINDOW, "TCP_REPAIR_WINDOW (struct tcp_repair_window)", 20, false},
+#endif
+    {SOL_SOCKET, SO_BINDTODEVICE, "SO_BINDTODEVICE", 16, true},  // IFNAMSIZ
+    {SOL_SOCKET, SO_PEERSEC, "SO_PEERSEC", 256, true},
+#ifdef SO_COOKIE
+    {SOL_SOCKET, SO_COOKIE, "SO_COOKIE (a 64-bit cookie)", 8, false},
+#endif
+#ifdef SO_PEERGROUPS
+    {SOL_SOCKET, SO_PEERGROUPS, "SO_PEERGROUPS (gid_t[])", 256, false},
+#endif
+#ifdef SO_MEMINFO
+    {SOL_SOCKET, SO_MEMINFO, "SO_MEMINFO (__u32[SK_MEMINFO_VARS])", 36, false},
+#endif
+    {IPPROTO_IP, IP_OPTIONS, "IP_OPTIONS (the IP options' bytes)", 40, false},
+    {IPPROTO_IP, IP_PKTOPTIONS, "IP_PKTOPTIONS (control messages)", 256, false},
+    {IPPROTO_IP, IP_MULTICAST_IF, "IP_MULTICAST_IF (struct in_addr)", 4, false},
+#endif
+};
+
+const OtherOption* FindOtherOption(int level, int optname) {
+  for (const OtherOption& o : kOtherOptions)
+    if (o.level == level && o.optname == optname) return &o;
+  return nullptr;
+}
 
 [[noreturn]] void ThrowShapeMismatch(Napi::Env env, const char* shape, const char* options) {
   ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
@@ -131,6 +181,16 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
     return o;
   }
 #endif
+  if (const OtherOption* other = FindOtherOption(level, optname)) {
+    if (!other->string)
+      ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
+                     std::string("getsockopt: the value of ") + other->name + " is not an int: pass its length (" +
+                         std::to_string(other->size) + ") to get its bytes");
+    std::vector<char> text(other->size + 1, '\0');
+    socklen_t len = other->size;
+    if (sys::getsockopt(fd, level, optname, text.data(), &len) < 0) ThrowErrno(env, errno, "getsockopt");
+    return Napi::String::New(env, text.data(), strnlen(text.data(), std::min<size_t>(len, other->size)));
+  }
   int value = 0;
   socklen_t len = sizeof(value);
   if (sys::getsockopt(fd, level, optname, &value, &len) < 0) ThrowErrno(env, errno, "getsockopt");

@@ -1,9 +1,12 @@
 // setsockopt -> getsockopt for the options sockfd supports, as ints, structs and raw bytes.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
 
-import { closeAll } from './helpers.js';
+import { closeAll, hasPython } from './helpers.js';
 
 type Case = { name: string; domain: number; type: number; level: number; opt: number; set: any; get: any };
 
@@ -59,6 +62,29 @@ describe('setsockopt -> getsockopt', () => {
       // the kernel never writes more than asked
       expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_TYPE, 2).length).toBeLessThanOrEqual(2);
       expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_TYPE, 0).length).toBe(0);
+    } finally {
+      s.close(fd);
+    }
+  });
+
+  it('without a length: a string option is its text (as Python and /proc say), a struct option is refused with its length', () => {
+    const fd = s.socket(s.AF_INET, s.SOCK_STREAM);
+    try {
+      const cc = s.getsockopt(fd, s.IPPROTO_TCP, s.TCP_CONGESTION);
+      expect(cc).toBe(readFileSync('/proc/sys/net/ipv4/tcp_congestion_control', 'utf8').trim());
+      if (hasPython) {
+        const theirs = execFileSync('python3', ['-c', "import socket; s = socket.socket(); print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b'\\0').decode())"], { encoding: 'utf8' });
+        expect(cc).toBe(theirs.trim());
+      }
+      expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_BINDTODEVICE)).toBe(''); // not bound to a device
+      if (process.getuid?.() === 0) { // binding to a device takes CAP_NET_RAW
+        s.setsockopt(fd, s.SOL_SOCKET, s.SO_BINDTODEVICE, new Uint8Array(Buffer.from('lo\0')));
+        expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_BINDTODEVICE)).toBe('lo');
+      }
+      for (const [level, opt] of [[s.IPPROTO_TCP, s.TCP_INFO], [s.SOL_SOCKET, s.SO_COOKIE], [s.IPPROTO_IP, s.IP_OPTIONS], [s.IPPROTO_IP, s.IP_MULTICAST_IF]] as const) {
+        expect(() => s.getsockopt(fd, level, opt)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/pass its length \(\d+\)/) }));
+      }
+      expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_COOKIE, 8)).toHaveLength(8); // with the length: the bytes
     } finally {
       s.close(fd);
     }
