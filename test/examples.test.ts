@@ -1,11 +1,17 @@
 // The README's main command: `npm run demo` runs seed 001's echo server and client in TypeScript.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
+
+import { waitForOutput, withTmpDirAsync } from './helpers.js';
 
 const dist = dirname(createRequire(import.meta.url).resolve('sockfd'));
 
@@ -68,5 +74,49 @@ describe('the fd-passing example (README)', () => {
     expect(out).toMatch(/^received "here is a socket" and fd (\d+) \(sent fd (?!\1)\d+\)\n/);
     expect(out).toContain('the other end read: written through the passed fd\n');
     expect(out).toContain('recvFds: "again" with 1 fd\n');
+  });
+});
+
+describe('the ioctl example: what the kernel holds for a TCP connection', () => {
+  it('every byte written is either unsent (SIOCOUTQNSD), waiting to be read (FIONREAD) or read', () => {
+    const out = execFileSync(process.execPath, [join(dist, 'examples', 'queued.js'), '131072'], { encoding: 'utf8', timeout: 15_000 });
+    const written = Number(/^send: EAGAIN after (\d+) bytes$/m.exec(out)![1]);
+    expect(written).toBeGreaterThan(131072);
+    let lines = 0;
+    for (const m of out.matchAll(/^(sent|read) (\d+) +sender SIOCOUTQ +(\d+) +SIOCOUTQNSD +(\d+) +receiver FIONREAD +(\d+)$/gm)) {
+      const [, what, n, , unsent, queued] = m.map((x, i) => (i === 1 ? x : Number(x))) as [string, string, number, number, number, number];
+      const read = what === 'read' ? n : 0;
+      const sent = what === 'sent' ? n : written;
+      expect(sent - unsent, m[0]).toBe(queued + read); // loopback delivers what TCP sent at once
+      lines++;
+    }
+    expect(lines).toBeGreaterThan(2);
+  });
+});
+
+describe('the sendfile file server', () => {
+  it('sends the whole file to each of three concurrent clients, bytes checked', async () => {
+    await withTmpDirAsync(async (dir) => {
+      const data = randomBytes(3 << 20);
+      const path = join(dir, 'file.bin');
+      writeFileSync(path, data);
+      const server = spawn(process.execPath, [join(dist, 'examples', 'sendfile_server.js'), path, '0', '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const closed = once(server, 'close'); // it exits once the third client has its file
+      const [, port] = await waitForOutput(server, /on port (\d+)\n/);
+      server.stdout!.resume(); // its later lines are not needed
+      const fetch = () =>
+        new Promise<Buffer>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          const socket = connect(Number(port), '127.0.0.1');
+          socket.on('data', (d: Buffer) => chunks.push(d)).on('error', reject).on('end', () => {
+            socket.destroy();
+            resolve(Buffer.concat(chunks));
+          });
+        });
+      const got = await Promise.all([fetch(), fetch(), fetch()]);
+      for (const g of got) expect(g.equals(data)).toBe(true);
+      const [code] = await closed;
+      expect(code).toBe(0);
+    });
   });
 });

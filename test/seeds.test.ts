@@ -2,6 +2,7 @@
 // TypeScript server with every client, C's included, and every TypeScript client with the C server.
 // The interactive ones are typed at through stdin. Each server is told port 0 and says which port it got.
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -155,5 +156,26 @@ describe('seeds 002/004: the handshake and the four-way close, as TCP_INFO sees 
       ['CLOSE', 'CLOSE'],
       ['CLOSE', 'CLOSE'],
     ]);
+  });
+});
+
+describe('inetd: each connection dup2()ed onto a program\'s stdin and stdout', () => {
+  const exchange = (port: number, text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const socket = connect(port, '127.0.0.1', () => socket.end(text));
+      socket.on('data', (d: Buffer) => chunks.push(d)).on('error', reject).on('end', () => {
+        socket.destroy();
+        resolve(Buffer.concat(chunks).toString());
+      });
+    });
+
+  it.each([c('inetd'), ts('inetd')].map((p): [string, Program] => [p.label, p]))('%s runs tr a-z A-Z for each connection, one at a time', async (_, server) => {
+    const srv = server.start(['0', '2', 'tr', 'a-z', 'A-Z']);
+    const [, port] = await srv.expect(/listening on port (\d+)\n/);
+    expect(await exchange(Number(port), 'hello inetd\n')).toBe('HELLO INETD\n');
+    expect(await exchange(Number(port), 'second one\n')).toBe('SECOND ONE\n');
+    expect(await srv.close()).toBe(0);
+    expect(normalise(srv.out)).toBe('listening on port N\nserved connection 1: tr exited 0\nserved connection 2: tr exited 0\n');
   });
 });
