@@ -2,10 +2,11 @@
 //
 // A contender is two long-lived processes, `server` and `client`, driven by bench/run.ts over
 // stdin/stdout, one command per line: `op key=value ...`.
-//   server ops: echo (conns, size), sink (total), accept (count, size), udp-echo (count), udp-sink (size,
+//   server ops: echo (conns, size), sink (total), file (file, total, via: sendfile | readsend), accept (count,
+//     size), udp-echo (count), udp-sink (size,
 //     batch: 1 = recvfrom per datagram, N = recvmmsg of up to N; node:dgram has no batching)
 //     answer `ready port=N` (or `ready path=P`) once listening, then `done [key=value ...]`
-//   client ops: pingpong, pipeline (depth), conns (conns), bulk (total, write), connect (count),
+//   client ops: pingpong, pipeline (depth), conns (conns), bulk (total, write), fetch (total), connect (count),
 //     udp-pingpong, udp-flood (sendmmsg, batch), calls (count); answer `result secs=S [p50=us p99=us]`
 //   nodelay=0 leaves Nagle on (bulk); every other TCP connection sets TCP_NODELAY.
 //   family=inet (127.0.0.1, port=N) or family=unix (path=P) says where to listen or connect.

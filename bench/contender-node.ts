@@ -4,6 +4,7 @@
 //   node dist/bench/contender-node.js server|client
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import {
   type Command, done, EchoCheck, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, ready, result, dispatch, serveCommands, setSeq, StreamCheck, unlinkIfThere,
@@ -67,6 +68,9 @@ const servers: Record<string, (cmd: Command) => Promise<void>> = {
       });
     });
   },
+
+  // node has no sendfile: a file goes to a socket as its docs show, a read stream piped into it
+  file: (cmd) => serve(cmd, 1, (sock) => createReadStream(cmd.str('file')!, { start: 0, end: cmd.num('total') - 1 }).pipe(sock)),
 
   accept: (cmd) => {
     const size = cmd.num('size');

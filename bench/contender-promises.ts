@@ -2,8 +2,10 @@
 // connections concurrently, one async function each (the shape of examples/echo_async.ts).
 //
 //   node dist/bench/contender-promises.js server|client
-import { close, SOCK_DGRAM, SOCK_STREAM } from 'sockfd';
-import { accept, connect, recv, recvfrom, recvmmsg, send, sendAll, sendto } from 'sockfd/promises';
+import { closeSync, openSync } from 'node:fs';
+
+import { close, read, SOCK_DGRAM, SOCK_STREAM } from 'sockfd';
+import { accept, connect, recv, recvfrom, recvmmsg, send, sendAll, sendfile, sendto } from 'sockfd/promises';
 import {
   type Command, done, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, dispatch, serveCommands, setSeq, StreamCheck,
 } from './common.js';
@@ -48,6 +50,30 @@ async function echo(cmd: Command): Promise<void> {
   const served: Promise<void>[] = [];
   for (let i = cmd.num('conns', 1); i > 0; i--) served.push(echoConnection(await acceptOne(lfd, cmd)));
   await Promise.all(served);
+  closeListener(cmd, lfd);
+  done();
+}
+
+// The first `total` bytes of a file on one connection: the awaitable sendfile, or read(2) (a file read
+// does not wait) and an awaited sendAll.
+async function file(cmd: Command): Promise<void> {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const total = cmd.num('total');
+  const in_fd = openSync(cmd.str('file')!, 'r');
+  const fd = await acceptOne(lfd, cmd);
+  if (cmd.str('via') === 'readsend') {
+    const buf = new Uint8Array(RECV_BUF);
+    for (let sent = 0; sent < total; ) {
+      const n = read(in_fd, buf, Math.min(RECV_BUF, total - sent));
+      if (n === 0) fail('the file ended early');
+      await sendAll(fd, buf, n);
+      sent += n;
+    }
+  } else if ((await sendfile(fd, in_fd, 0, total)) !== total) {
+    fail('the file ended early');
+  }
+  close(fd);
+  closeSync(in_fd);
   closeListener(cmd, lfd);
   done();
 }
@@ -208,7 +234,7 @@ async function connectRate(cmd: Command): Promise<void> {
 
 await serveCommands(
   dispatch(
-    { echo, sink, accept: acceptLoop, 'udp-echo': udpEcho, 'udp-sink': udpSink },
+    { echo, sink, file, accept: acceptLoop, 'udp-echo': udpEcho, 'udp-sink': udpSink },
     {
       pingpong: (cmd) => pingPong(cmd, SOCK_STREAM),
       'udp-pingpong': (cmd) => pingPong(cmd, SOCK_DGRAM),

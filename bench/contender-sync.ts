@@ -2,9 +2,11 @@
 // them (this process never returns to its event loop while it works).
 //
 //   node dist/bench/contender-sync.js server|client
+import { closeSync, openSync } from 'node:fs';
+
 import {
-  accept, AF_INET, close, getsockopt, isSyscallError, MSG_WAITFORONE, recv, recvfrom, recvmmsg, send, sendto, setsockopt, SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM, SOCK_STREAM,
-  socket, SOL_SOCKET,
+  accept, AF_INET, close, getsockopt, isSyscallError, MSG_WAITFORONE, read, recv, recvfrom, recvmmsg, send, sendfile, sendto, setsockopt, SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM,
+  SOCK_STREAM, socket, SOL_SOCKET,
 } from 'sockfd';
 import {
   type Command, fail, FloodCheck, message, now, pattern, PERIOD, Pipeline, RECV_BUF, result, done, dispatch, serveCommandsSync, setSeq, StreamCheck,
@@ -54,6 +56,33 @@ function echo(cmd: Command): void {
     }
   }
   fds.forEach(close);
+  closeListener(cmd, lfd);
+  done();
+}
+
+// The first `total` bytes of a file on one connection: sendfile(2) calls, or read(2) and send(2).
+function file(cmd: Command): void {
+  const lfd = listener(cmd, SOCK_STREAM);
+  const total = cmd.num('total');
+  const in_fd = openSync(cmd.str('file')!, 'r');
+  const fd = acceptOne(lfd, cmd);
+  if (cmd.str('via') === 'readsend') {
+    const buf = new Uint8Array(RECV_BUF);
+    for (let sent = 0; sent < total; ) {
+      const n = read(in_fd, buf, Math.min(RECV_BUF, total - sent));
+      if (n === 0) fail('the file ended early');
+      sendAll(fd, buf.subarray(0, n));
+      sent += n;
+    }
+  } else {
+    for (let off = 0; off < total; ) {
+      const n = sendfile(fd, in_fd, off, total - off);
+      if (n === 0) fail('the file ended early');
+      off += n;
+    }
+  }
+  close(fd);
+  closeSync(in_fd);
   closeListener(cmd, lfd);
   done();
 }
@@ -219,7 +248,7 @@ function calls(cmd: Command): void {
 
 serveCommandsSync(
   dispatch(
-    { echo, sink, accept: acceptLoop, 'udp-echo': udpEcho, 'udp-sink': udpSink },
+    { echo, sink, file, accept: acceptLoop, 'udp-echo': udpEcho, 'udp-sink': udpSink },
     {
       pingpong: (cmd) => pingPong(cmd, SOCK_STREAM),
       'udp-pingpong': (cmd) => pingPong(cmd, SOCK_DGRAM),

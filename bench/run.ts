@@ -21,7 +21,8 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.js';
-import { type ContenderId, fmt, fmtIn, isSockfd, ratio, type Summary, type Workload, workloads } from './workloads.js';
+import { pattern } from './common.js';
+import { type ContenderId, fileSize, fmt, fmtIn, isSockfd, ratio, type Summary, type Workload, workloads } from './workloads.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -279,11 +280,13 @@ const machine = {
 
 async function main(): Promise<void> {
   const pick = argValue('--contenders')?.split(',');
-  const selected = workloads(quick)
+  const file = join(scratch, 'file.bin');
+  const selected = workloads(quick, file)
     .filter((w) => !only || new RegExp(only).test(w.id))
     .map((w) => (pick ? { ...w, contenders: w.contenders.filter((c) => pick.includes(c)) } : w))
     .map((w) => (baseline && w.contenders.includes('promises') ? { ...w, contenders: [...w.contenders, 'baseline' as const] } : w))
     .filter((w) => w.contenders.length > 0);
+  if (selected.some((w) => w.id.startsWith('file-'))) writeFileSync(file, pattern(fileSize(quick))); // bytes i % PERIOD
   console.log(`sockfd benchmark, ${mode} run: ${runs} runs after a warm-up, medians`);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}\n`);
   console.log(`pinned with taskset: ${placements.map((p) => `${PLACEMENT_LABEL[p]} (${p === 'same' ? `server and client on CPU ${lastCpu}` : `server on CPU 0, client on CPU ${lastCpu}`})`).join('; ')}\n`);
@@ -360,6 +363,7 @@ function evaluateTargets(summaries: Summary[], syscalls: Record<string, Record<s
     atLeast('bulk-64k', 'promises', 'node', 1, 'TCP bulk 64 KiB writes, sockfd/promises >= 1.0x node:net');
     atLeast('bulk-1k', 'promises', 'node', 1.3, 'TCP bulk 1 KiB writes, sockfd/promises >= 1.3x node:net');
     atLeast('accept', 'promises', 'node', 1.3, 'accept/connect rate, sockfd/promises >= 1.3x node:net');
+    atLeast('file-sendfile', 'promises', 'node', 2, 'file, awaited sendfile >= 2x a node:fs read stream piped to the socket');
     if (label === PLACEMENT_LABEL.same) atLeast('tcp-pp-64', 'epoll', 'c-epoll', 0.6, 'TCP ping-pong 64 B, sockfd epoll >= 0.6x C epoll');
     atLeast('tcp-conns-8', 'epoll', 'node', 2, 'TCP 8 connections, sockfd epoll >= 2x node:net');
     atLeast('tcp-pipeline-16', 'epoll', 'node', 2, 'TCP 16 in flight, sockfd epoll >= 2x node:net');

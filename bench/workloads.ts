@@ -62,11 +62,15 @@ export function fmt(x: number | undefined, digits = 0): string {
 export const fmtIn = (unit: string, x: number | undefined): string => fmt(x, unit === 'MiB/s' || unit === 'ns/call' ? 1 : 0);
 
 const ALL: ContenderId[] = ['promises', 'sync', 'node', 'c'];
+
+/** The size of the file the file workloads serve. */
+export const fileSize = (quick: boolean): number => (quick ? 16 : 64) * 2 ** 20;
 const tcpLabel = (c: ContenderId) => CONTENDERS[c];
 const udpLabel = (c: ContenderId) => (c === 'node' ? 'node:dgram' : CONTENDERS[c]);
 const perSecond = (count: number) => (secs: number) => ({ value: count / secs });
 
-export function workloads(quick: boolean): Workload[] {
+/** `file`: the file the file workloads serve, bytes i % PERIOD, at least as long as they ask for. */
+export function workloads(quick: boolean, file = ''): Workload[] {
   const q = (quickCount: number, fullCount: number) => (quick ? quickCount : fullCount);
   const list: Workload[] = [];
 
@@ -126,6 +130,24 @@ export function workloads(quick: boolean): Workload[] {
       client: `bulk total=${total} write=${write} nodelay=0`,
       label: tcpLabel,
       measure: (secs) => ({ value: total / 2 ** 20 / secs }),
+    });
+  }
+
+  // A file served to one client: the kernel copies it with sendfile(2), or the server reads it and
+  // sends it; node:net pipes a read stream into the socket (it has no sendfile). One C client receives
+  // and checks every byte for every contender, so the figure is the server's.
+  const fileBytes = fileSize(quick);
+  for (const via of ['sendfile', 'readsend'] as const) {
+    list.push({
+      id: `file-${via}`,
+      title: `file ${fileBytes / 2 ** 20} MiB, ${via === 'sendfile' ? 'sendfile' : 'read + send'}`,
+      unit: 'MiB/s',
+      contenders: via === 'sendfile' ? ['promises', 'sync', 'node', 'c'] : ['promises', 'sync', 'c'],
+      server: `file file=${file} total=${fileBytes} via=${via} nodelay=0`,
+      client: `fetch total=${fileBytes} nodelay=0`,
+      clientOf: 'c',
+      label: (c) => (c === 'node' ? 'node:fs pipe' : CONTENDERS[c]),
+      measure: (secs) => ({ value: fileBytes / 2 ** 20 / secs }),
     });
   }
 

@@ -16,7 +16,7 @@ describe('npm run bench', () => {
   it('runs a workload of each kind through every contender and writes the JSON and the chart', { timeout: 120_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'sockfd-bench-test-'));
     try {
-      const only = 'tcp-pp-64|tcp-conns-8|bulk-1m|accept|udp-flood|udp-flood-mmsg|unix-pp-64|calls';
+      const only = 'tcp-pp-64|tcp-conns-8|bulk-1m|file-sendfile|accept|udp-flood|udp-flood-mmsg|unix-pp-64|calls';
       const { stdout } = await promisify(execFile)(process.execPath, ['dist/bench/run.js', '--quick', '--runs', '1', '--no-strace', '--only', only, '--out', out], { cwd: root });
       const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8'));
       // both placements, each workload once in each, the placement named in the JSON and the chart
@@ -35,7 +35,7 @@ describe('npm run bench', () => {
       expect(report.machine.node).toBe(process.version);
       const svg = readFileSync(join(out, 'quick.svg'), 'utf8');
       expect(svg).toMatch(/^<svg /);
-      for (const label of ['sockfd/promises', 'sockfd sync', 'sockfd epoll', 'node:net', 'node:dgram', 'C blocking', 'C epoll', 'one core', 'two cores']) expect(svg).toContain(label);
+      for (const label of ['sockfd/promises', 'sockfd sync', 'sockfd epoll', 'node:net', 'node:dgram', 'node:fs pipe', 'C blocking', 'C epoll', 'one core', 'two cores']) expect(svg).toContain(label);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

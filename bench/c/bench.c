@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -287,6 +289,36 @@ static void serve_sink(void) {
   done(NULL);
 }
 
+// Sends the first `total` bytes of a file (file=P) on one connection, then closes it: by sendfile(2)
+// (via=sendfile), or read(2) and send(2) (via=readsend).
+static void serve_file(void) {
+  int lfd = listener(SOCK_STREAM);
+  long total = num("total", 0);
+  int file = open(param("file"), O_RDONLY);
+  if (file < 0) die("open");
+  int fd = accept_one(lfd);
+  if (param("via") && strcmp(param("via"), "readsend") == 0) {
+    char *buf = malloc(RECV_BUF);
+    for (long sent = 0; sent < total;) {
+      ssize_t r = read(file, buf, total - sent < RECV_BUF ? total - sent : RECV_BUF);
+      if (r <= 0) fail("the file ended early");
+      send_all(fd, buf, r);
+      sent += r;
+    }
+    free(buf);
+  } else {
+    for (off_t off = 0; off < total;) {
+      ssize_t r = sendfile(fd, file, &off, total - off);
+      if (r < 0 && errno != EINTR) die("sendfile");
+      if (r == 0) fail("the file ended early");
+    }
+  }
+  close(fd);
+  close(file);
+  close_listener(lfd);
+  done(NULL);
+}
+
 // Accepts `count` connections one after another: one `size`-byte exchange each, then close.
 static void serve_accept(void) {
   int lfd = listener(SOCK_STREAM);
@@ -516,6 +548,25 @@ static void many(void) {
   free(reply);
 }
 
+// Receives a served file until the server closes: `total` bytes, checked against the pattern.
+static void fetch(void) {
+  long total = num("total", 0), got = 0;
+  unsigned char *buf = malloc(RECV_BUF), *pat = pattern(RECV_BUF);
+  double start = now();
+  int fd = connect_to(SOCK_STREAM);
+  ssize_t r;
+  while ((r = recv_some(fd, buf, RECV_BUF)) > 0) {
+    if (got + r > total || memcmp(buf, pat + got % PERIOD, r) != 0) fail("file bytes differ from the pattern");
+    got += r;
+  }
+  double secs = now() - start;
+  if (got != total) fail("EOF before the total");
+  close(fd);
+  free(buf);
+  free(pat);
+  result(secs, NULL, 0);
+}
+
 static void bulk(void) {
   long total = num("total", 0), write = num("write", 65536);
   int fd = connect_to(SOCK_STREAM);
@@ -610,6 +661,7 @@ int main(int argc, char **argv) {
     if (!strcmp(op, "exit")) break;
     else if (!strcmp(op, "echo")) serve_echo();
     else if (!strcmp(op, "sink")) serve_sink();
+    else if (!strcmp(op, "file")) serve_file();
     else if (!strcmp(op, "accept")) serve_accept();
     else if (!strcmp(op, "udp-echo")) serve_udp_echo();
     else if (!strcmp(op, "udp-sink")) serve_udp_sink();
@@ -617,6 +669,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(op, "pipeline")) pipeline();
     else if (!strcmp(op, "conns")) many();
     else if (!strcmp(op, "bulk")) bulk();
+    else if (!strcmp(op, "fetch")) fetch();
     else if (!strcmp(op, "connect")) connect_rate();
     else if (!strcmp(op, "udp-pingpong")) ping_pong(SOCK_DGRAM);
     else if (!strcmp(op, "udp-flood")) udp_flood();
