@@ -8,7 +8,9 @@
 #include "sockfd.h"
 
 #include <fcntl.h>
-#include <linux/sockios.h>
+#ifdef __linux__
+#include <linux/sockios.h>  // SIOCOUTQ, SIOCOUTQNSD
+#endif
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -21,20 +23,19 @@ namespace {
 
 // ---- fcntl --------------------------------------------------------------------------------------
 
-enum class FcntlArg { kNone, kInt };
 struct FcntlCommand {
   int cmd;
-  FcntlArg arg;
-  bool makes_fd;  // F_DUPFD*: the result is a new fd
+  bool takes_int;  // else it takes nothing
+  bool makes_fd;   // F_DUPFD*: the result is a new fd
 };
 
 // glibc makes F_GETOWN/F_SETOWN as F_GETOWN_EX/F_SETOWN_EX (struct f_owner_ex), so they are not here:
 // what strace showed would not be the call named.
 constexpr FcntlCommand kFcntlCommands[] = {
-    {F_GETFD, FcntlArg::kNone, false}, {F_SETFD, FcntlArg::kInt, false},        {F_GETFL, FcntlArg::kNone, false},
-    {F_SETFL, FcntlArg::kInt, false},  {F_DUPFD, FcntlArg::kInt, true},          {F_DUPFD_CLOEXEC, FcntlArg::kInt, true},
+    {F_GETFD, false, false}, {F_SETFD, true, false}, {F_GETFL, false, false},
+    {F_SETFL, true, false},  {F_DUPFD, true, true},  {F_DUPFD_CLOEXEC, true, true},
 #ifdef F_GETPIPE_SZ
-    {F_GETPIPE_SZ, FcntlArg::kNone, false}, {F_SETPIPE_SZ, FcntlArg::kInt, false},
+    {F_GETPIPE_SZ, false, false}, {F_SETPIPE_SZ, true, false},
 #endif
 };
 
@@ -56,7 +57,7 @@ Napi::Value Fcntl(const Napi::CallbackInfo& info) {
                        " is not one sockfd passes: only those whose argument is an int or nothing (F_GETFL, F_SETFL, "
                        "F_GETFD, F_SETFD, F_DUPFD, F_DUPFD_CLOEXEC, F_GETPIPE_SZ, F_SETPIPE_SZ)");
   int arg = 0;
-  if (c->arg == FcntlArg::kInt) arg = Int32Arg(info[2], "arg");
+  if (c->takes_int) arg = Int32Arg(info[2], "arg");
   int r = sys::fcntl(fd, cmd, arg);
   if (r < 0) ThrowErrno(env, errno, "fcntl");
   if (c->makes_fd) ReleaseFd(env, r);  // a new fd: nothing recorded for its number applies
