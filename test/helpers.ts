@@ -127,6 +127,21 @@ export function closeAll(...fds: number[]): void {
   }
 }
 
+/**
+ * Makes a blocking call again while it fails with EINTR, as a C program does: a signal the runtime
+ * handles (SIGCHLD when a child exits) interrupts a blocking socket call, and one with SO_RCVTIMEO or
+ * SO_SNDTIMEO is never restarted (signal(7)).
+ */
+export function againOnEintr<T>(call: () => T): T {
+  for (;;) {
+    try {
+      return call();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EINTR') throw e;
+    }
+  }
+}
+
 /** Whether python3 is here (the interop peer). */
 export const hasPython = spawnSync('python3', ['-c', 'import socket']).status === 0;
 

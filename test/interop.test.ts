@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
 
-import { closeAll, compileFixture, fixtures, hasPython, run, tcpListener, waitForOutput, withTmpDirAsync } from './helpers.js';
+import { againOnEintr, closeAll, compileFixture, fixtures, hasPython, run, tcpListener, waitForOutput, withTmpDirAsync } from './helpers.js';
 
 const families = [
   { name: 'AF_INET', af: s.AF_INET, arg: 'ipv4', loopback: '127.0.0.1' },
@@ -25,14 +25,14 @@ describe.each(families)('C peers over $name', ({ name, af, arg, loopback }) => {
     try {
       const message = '你好啊服务器!\n';
       const child = run(client, [arg, String(server.port), message]);
-      const accepted = s.accept(server.fd);
+      const accepted = againOnEintr(() => s.accept(server.fd));
       conn = accepted.fd;
       expect(accepted.addr).toMatchObject({ family: name, address: loopback });
       s.setsockopt(conn, s.SOL_SOCKET, s.SO_RCVTIMEO, timeout);
       const buf = Buffer.alloc(4096);
       const expected = Buffer.from(message + '\0');
       let got = 0;
-      while (got < expected.length) got += s.recv(conn, buf.subarray(got));
+      while (got < expected.length) got += againOnEintr(() => s.recv(conn, buf.subarray(got)));
       expect(buf.subarray(0, got).equals(expected)).toBe(true);
       expect(s.send(conn, buf, got)).toBe(got);
       const { code, stdout } = await child.done;
@@ -59,10 +59,10 @@ describe.each(families)('C peers over $name', ({ name, af, arg, loopback }) => {
       // interleave so neither side's buffers fill up: send a chunk, read what is there
       while (got < data.length) {
         if (sent < data.length) sent += s.send(fd, data.subarray(sent, Math.min(sent + 65536, data.length)));
-        while (got < sent) got += s.recv(fd, back.subarray(got, sent));
+        while (got < sent) got += againOnEintr(() => s.recv(fd, back.subarray(got, sent)));
       }
       s.shutdown(fd, s.SHUT_WR);
-      expect(s.recv(fd, back)).toBe(0);
+      expect(againOnEintr(() => s.recv(fd, back))).toBe(0);
       expect(back.equals(data)).toBe(true);
       const { code, stdout } = await server.done;
       expect(code).toBe(0);
@@ -85,7 +85,7 @@ describe.skipIf(!hasPython)('Python socket module as the peer', () => {
         s.bind(fd, { family: name, address: loopback });
         s.sendto(fd, 'hello from sockfd', undefined, 0, { family: name, address: loopback, port: Number(port) });
         const buf = Buffer.alloc(64);
-        const r = s.recvfrom(fd, buf);
+        const r = againOnEintr(() => s.recvfrom(fd, buf));
         expect(buf.toString('utf8', 0, r.bytes)).toBe('HELLO FROM SOCKFD');
         expect(r.addr).toMatchObject({ family: name, address: loopback, port: Number(port) });
         const { code, stdout } = await py.done;
@@ -104,7 +104,7 @@ describe.skipIf(!hasPython)('Python socket module as the peer', () => {
         const port = (s.getsockname(fd) as any).port;
         const py = run('python3', [peer, 'udp-client', arg, String(port), 'ping from python']);
         const buf = Buffer.alloc(64);
-        const r = s.recvfrom(fd, buf);
+        const r = againOnEintr(() => s.recvfrom(fd, buf));
         expect(buf.toString('utf8', 0, r.bytes)).toBe('ping from python');
         s.sendto(fd, buf.subarray(0, r.bytes).reverse(), undefined, 0, r.addr);
         const { code, stdout } = await py.done;
@@ -131,7 +131,7 @@ describe.skipIf(!hasPython)('Python socket module as the peer', () => {
           s.shutdown(fd, s.SHUT_WR);
           const buf = Buffer.alloc(64);
           let got = 0;
-          for (let n; (n = s.recv(fd, buf.subarray(got))) > 0; ) got += n;
+          for (let n; (n = againOnEintr(() => s.recv(fd, buf.subarray(got)))) > 0; ) got += n;
           expect(buf.toString('utf8', 0, got)).toBe('over a unix socket');
           const { code, stdout } = await py.done;
           expect(code).toBe(0);
@@ -151,11 +151,11 @@ describe.skipIf(!hasPython)('Python socket module as the peer', () => {
           s.bind(server, { family: 'AF_UNIX', path });
           s.listen(server, 1);
           const py = run('python3', [peer, 'unix-stream-client', path, 'echo me']);
-          conn = s.accept(server).fd;
+          conn = againOnEintr(() => s.accept(server)).fd;
           s.setsockopt(conn, s.SOL_SOCKET, s.SO_RCVTIMEO, timeout);
           const buf = Buffer.alloc(64);
           let got = 0;
-          for (let n; (n = s.recv(conn, buf.subarray(got))) > 0; ) got += n;
+          for (let n; (n = againOnEintr(() => s.recv(conn, buf.subarray(got)))) > 0; ) got += n;
           s.send(conn, buf, got);
           s.close(conn);
           conn = -1;
@@ -178,7 +178,7 @@ describe.skipIf(!hasPython)('Python socket module as the peer', () => {
           s.bind(fd, { family: 'AF_UNIX', path: mine });
           const py = run('python3', [peer, 'unix-dgram', theirs, mine, 'datagram from python']);
           const buf = Buffer.alloc(64);
-          const r = s.recvfrom(fd, buf);
+          const r = againOnEintr(() => s.recvfrom(fd, buf));
           expect(buf.toString('utf8', 0, r.bytes)).toBe('datagram from python');
           expect(r.addr).toEqual({ family: 'AF_UNIX', path: theirs });
           s.sendto(fd, 'ok', undefined, 0, r.addr);
