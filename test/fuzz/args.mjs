@@ -569,8 +569,12 @@ if (selected.length === 0) throw new Error(`--only ${opts.only}: no such target 
 const perTarget = Math.ceil(Number(opts.cases) / selected.length);
 const started = performance.now();
 process.chdir(scratch);
+// On stderr, which the test shows only when the run fails: enough to run the same cases again after a
+// crash that leaves no summary (--seed S --only TARGET).
+process.stderr.write(`fuzz: seed ${seed}, ${perTarget} cases a target\n`);
 try {
   for (const [label, params, call, how] of selected) {
+    process.stderr.write(`fuzz: ${label}\n`);
     // A sync multiplexing call without its timeout waits for ever, as in C: it always gets one.
     const keep = label.startsWith('Socket.') ? 1 : blocksWithoutTimeout.has(label) ? params.length : 0;
     await fc.assert(

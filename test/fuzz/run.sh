@@ -4,6 +4,9 @@
 # makes up, no packet leaves the machine (the generators keep to loopback as well). $NODE picks the
 # node binary (test/fuzz.test.ts passes its own).
 set -euo pipefail
+# glibc writes its fatal messages (heap corruption, fortify) to /dev/tty unless told otherwise; here
+# they go to stderr, where the test shows them with the seed and the target
+export LIBC_FATAL_STDERR_=1
 args_mjs="$(cd "$(dirname "$0")" && pwd)/args.mjs"
 node=${NODE:-node}
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
