@@ -124,23 +124,13 @@ class SendAllOp : public SendOp {
  public:
   explicit SendAllOp(const Napi::CallbackInfo& info) : SendOp(info, "send", false) {}
   Outcome Attempt() override {
-    // Bounded per readiness event: a fast reader must not keep the loop here indefinitely.
-    for (int i = 0; i < 16; i++) {
-      if (sent_ == data_.view.length) return Outcome::kDone;
-      ssize_t n;
-      Outcome o = Retrying(err, n, [&] {
-        return sys::send(fd, data_.view.data + sent_, data_.view.length - sent_, flags_);
-      });
-      if (o != Outcome::kDone) return o;
-      sent_ += static_cast<size_t>(n);
-    }
-    return sent_ == data_.view.length ? Outcome::kDone : Outcome::kWait;
+    return UntilAll(err, sent_, data_.view.length, [&] {
+      return sys::send(fd, data_.view.data + sent_, data_.view.length - sent_, flags_);
+    });
   }
   Napi::Value Result(Napi::Env env) override { return Count(env, static_cast<ssize_t>(sent_)); }
   bool Short() const override { return false; }
-  void Annotate(Napi::Value error) override {
-    if (error.IsObject()) error.As<Napi::Object>().Set("bytesWritten", static_cast<double>(sent_));
-  }
+  void Annotate(Napi::Value error) override { SetBytesWritten(error, sent_); }
 
  private:
   size_t sent_ = 0;

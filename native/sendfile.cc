@@ -44,25 +44,14 @@ class SendfileOp : public Op {
   explicit SendfileOp(const Napi::CallbackInfo& info) : Op(FdArg(info[0], "out_fd"), kWrite, "sendfile"), args_(info) {}
   bool NeedsNonBlockingFd() const override { return true; }
   Outcome Attempt() override {
-    // Bounded per readiness event, as sendAll: a fast reader must not keep the loop here indefinitely.
-    for (int i = 0; i < 16 && sent_ < args_.count && !ended_; i++) {
-      ssize_t n;
-      Outcome o = Retrying(err, n, [&] { return args_.Call(args_.count - sent_); });
-      if (o != Outcome::kDone) return o;
-      if (n == 0) ended_ = true;  // the end of the file
-      sent_ += static_cast<size_t>(n);
-    }
-    return sent_ == args_.count || ended_ ? Outcome::kDone : Outcome::kWait;
+    return UntilAll(err, sent_, args_.count, [&] { return args_.Call(args_.count - sent_); });
   }
   Napi::Value Result(Napi::Env env) override { return Count(env, static_cast<ssize_t>(sent_)); }
-  void Annotate(Napi::Value error) override {
-    if (error.IsObject()) error.As<Napi::Object>().Set("bytesWritten", static_cast<double>(sent_));
-  }
+  void Annotate(Napi::Value error) override { SetBytesWritten(error, sent_); }
 
  private:
   SendfileArgs args_;
   size_t sent_ = 0;
-  bool ended_ = false;
 };
 
 Napi::Value SendfileAsync(const Napi::CallbackInfo& info) {

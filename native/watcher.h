@@ -29,6 +29,27 @@ Outcome Retrying(int& err, ssize_t& n, Call call) {
   return err == EAGAIN || err == EWOULDBLOCK ? Outcome::kWait : Outcome::kFailed;
 }
 
+// The loop of the operations that go on until `total` bytes have moved (sendAll, the awaitable
+// sendfile): `once()` makes one syscall for the bytes left and returns its count; 0 means nothing more
+// will come (the end of a file). At most 16 calls per readiness event, so that a fast reader cannot
+// keep the loop here indefinitely.
+template <typename Once>
+Outcome UntilAll(int& err, size_t& sent, size_t total, Once once) {
+  for (int i = 0; i < 16 && sent < total; i++) {
+    ssize_t n;
+    Outcome o = Retrying(err, n, once);
+    if (o != Outcome::kDone) return o;
+    if (n == 0) return Outcome::kDone;
+    sent += static_cast<size_t>(n);
+  }
+  return sent == total ? Outcome::kDone : Outcome::kWait;
+}
+
+// What such an operation's rejection carries: how many bytes did reach the socket.
+inline void SetBytesWritten(Napi::Value error, size_t sent) {
+  if (error.IsObject()) error.As<Napi::Object>().Set("bytesWritten", static_cast<double>(sent));
+}
+
 // One awaitable syscall on one fd. Subclasses make the syscall in Attempt() (non-blocking: it never
 // sleeps) and build the resolved value in Result().
 class Op {
