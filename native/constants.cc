@@ -15,7 +15,18 @@
 #include <sys/select.h>
 #include <sys/un.h>
 #ifdef __linux__
+#include <linux/errqueue.h>
+#include <linux/filter.h>
+#include <linux/if_alg.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/net_tstamp.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>  // SIOCINQ, SIOCOUTQ, SIOCOUTQNSD
+#include <linux/vm_sockets.h>
+#include <netinet/ip_icmp.h>
 #endif
 
 #include <cerrno>

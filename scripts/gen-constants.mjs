@@ -12,7 +12,7 @@ const lines = [
   'const c = native.constants;',
   'const e = native.errno;',
   '',
-  '// Sockets: AF_*, PF_*, SOCK_*, SOL_*, SO_*, SCM_*, IPPROTO_*, IP_*, IPV6_*, TCP_*, UDP_*, MSG_*, SHUT_*, INADDR_*, AI_*, NI_*, EAI_*; POLL*, EPOLL*; the fd calls: F_*, O_*, FD_CLOEXEC, FIONREAD, FIONBIO, SIOC*',
+  '// Sockets: AF_*, PF_*, SOCK_*, SOL_*, SO_*, SCM_*, IPPROTO_*, IP_*, IPV6_*, TCP_* (with the TCP states), UDP_*, MSG_*, SHUT_*, INADDR_*, AI_*, NI_*, EAI_*; POLL*, EPOLL*; the fd calls: F_*, O_*, FD_CLOEXEC, FIONREAD, FIONBIO, SIOC*; Linux families: NETLINK_*, NLM_F_*, NLMSG_*, RTM_*, RTMGRP_*, IFLA_*, IFA_*, RTA_*, RTN_*, RT_*, ETH_P_*, ARPHRD_*, PACKET_*, MCAST_*, SO_EE_*, SOF_TIMESTAMPING_*, BPF_*, SKF_*, ALG_*, VMADDR_*, ICMP_*',
   ...Object.keys(addon.constants).map((k) => `export const ${k}: number = c.${k};`),
   '',
   '// errno names: err.errno === ECONNREFUSED',
