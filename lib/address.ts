@@ -31,13 +31,56 @@ export interface UnixAddress {
 export interface UnspecAddress {
   family: 'AF_UNSPEC';
 }
+/** struct sockaddr_nl (netlink(7)): `pid` is nl_pid (0: the kernel), `groups` the nl_groups bit mask. */
+export interface NetlinkAddress {
+  family: 'AF_NETLINK';
+  pid: number;
+  groups: number;
+}
+/**
+ * struct sockaddr_ll (packet(7)), in host byte order: `protocol` is an ETH_P_* value as it stands (C
+ * writes htons(ETH_P_ALL)); `addr` the hardware address as text, '02:00:00:00:00:01' (given as text or
+ * bytes; sll_halen is its length).
+ */
+export interface PacketAddress {
+  family: 'AF_PACKET';
+  protocol: number;
+  ifindex: number;
+  hatype: number;
+  pkttype: number;
+  addr: string;
+}
+/** struct sockaddr_vm (vsock(7)): a context id (VMADDR_CID_*) and a port. */
+export interface VsockAddress {
+  family: 'AF_VSOCK';
+  cid: number;
+  port: number;
+  flags: number;
+}
+/** struct sockaddr_alg (the kernel crypto API): `{ type: 'hash', name: 'sha256' }`. */
+export interface AlgAddress {
+  family: 'AF_ALG';
+  type: string;
+  name: string;
+  feat: number;
+  mask: number;
+}
 /** Any other family, as its number and the raw sockaddr bytes (accepted back as they are). */
 export interface RawAddress {
   family: number;
   bytes: Uint8Array;
 }
 /** What getsockname(), getpeername(), accept() and recvfrom() return. */
-export type Address = InetAddress | Inet6Address | UnixAddress | UnspecAddress | RawAddress;
+export type Address =
+  | InetAddress
+  | Inet6Address
+  | UnixAddress
+  | UnspecAddress
+  | NetlinkAddress
+  | PacketAddress
+  | VsockAddress
+  | AlgAddress
+  | RawAddress;
 
 /**
  * What bind(), connect(), sendto() and getnameinfo() take: an address object (fields left out are zero,
@@ -48,6 +91,10 @@ export type AddressInput =
   | { family: 'AF_INET' | 'AF_INET6' | number; address?: string; port?: number; flowinfo?: number; scopeId?: number }
   | { family: 'AF_UNIX' | 'AF_LOCAL' | number; path?: string | Uint8Array }
   | UnspecAddress
+  | { family: 'AF_NETLINK'; pid?: number; groups?: number }
+  | { family: 'AF_PACKET'; protocol?: number; ifindex?: number; hatype?: number; pkttype?: number; addr?: string | Uint8Array }
+  | { family: 'AF_VSOCK'; cid?: number; port?: number; flags?: number }
+  | { family: 'AF_ALG'; type: string; name: string; feat?: number; mask?: number }
   | ArrayBufferView;
 
 const layout = native.sockaddrLayout;

@@ -41,7 +41,7 @@ export interface Timeval {
   sec: number;
   usec: number;
 }
-/** recvmmsg()'s struct timespec. */
+/** struct timespec: recvmmsg()'s timeout, SCM_TIMESTAMPING's stamps. */
 export interface Timespec {
   sec: number;
   nsec?: number;
@@ -81,7 +81,8 @@ export interface Pktinfo {
 /**
  * A control message (cmsg(3)): `{ level, type }` and its payload, either raw `data` (any level and
  * type) or, for the types sockfd lays out itself, `fds` (SOL_SOCKET/SCM_RIGHTS), `cred`
- * (SOL_SOCKET/SCM_CREDENTIALS) or `pktinfo` (IPPROTO_IP/IP_PKTINFO, IPPROTO_IPV6/IPV6_PKTINFO).
+ * (SOL_SOCKET/SCM_CREDENTIALS), `pktinfo` (IPPROTO_IP/IP_PKTINFO, IPPROTO_IPV6/IPV6_PKTINFO) or `value`
+ * (an int: IP_TTL, IP_TOS, IPV6_HOPLIMIT, IPV6_TCLASS).
  */
 export interface Cmsg {
   level: number;
@@ -91,17 +92,39 @@ export interface Cmsg {
   cred?: Ucred;
   /** Fields left out are zero. */
   pktinfo?: Partial<Pktinfo>;
+  value?: number;
+}
+
+/**
+ * struct sock_extended_err (ip(7) IP_RECVERR, the error queue), without its ee_ prefix: `errno` is the
+ * error (ECONNREFUSED, EHOSTUNREACH...), `origin` SO_EE_ORIGIN_*, `type`/`code` the ICMP type and code
+ * for SO_EE_ORIGIN_ICMP/ICMP6, `info` (the MTU for EMSGSIZE), `data`, and `offender` SO_EE_OFFENDER():
+ * the node that reported the error (AF_UNSPEC for a local one).
+ */
+export interface SockExtendedErr {
+  errno: number;
+  origin: number;
+  type: number;
+  code: number;
+  info: number;
+  data: number;
+  offender: Address | null;
 }
 
 /**
  * A received control message: always its raw `data`, and the payload decoded for the types sockfd
  * knows: `fds` (SCM_RIGHTS), `cred` (SCM_CREDENTIALS), `pktinfo`, `timestamp` (SO_TIMESTAMP: sec and
- * usec; SO_TIMESTAMPNS: sec and nsec).
+ * usec; SO_TIMESTAMPNS: sec and nsec), `timestamping` (SCM_TIMESTAMPING: struct scm_timestamping's three
+ * timespecs, software first), `extendedErr` (IP_RECVERR / IPV6_RECVERR), `addr` (IP_ORIGDSTADDR /
+ * IPV6_ORIGDSTADDR), `value` (IP_TTL, IP_TOS, IPV6_HOPLIMIT, IPV6_TCLASS, UDP_GRO, SO_RXQ_OVFL).
  */
 export interface ReceivedCmsg extends Cmsg {
   data: Uint8Array;
   pktinfo?: Pktinfo;
   timestamp?: { sec: number; usec?: number; nsec?: number };
+  timestamping?: [Timespec, Timespec, Timespec];
+  extendedErr?: SockExtendedErr;
+  addr?: Address;
 }
 
 /** struct msghdr to send: the buffers gathered in order, an optional address and control messages. */

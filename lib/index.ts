@@ -14,8 +14,8 @@ import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
 
 export * from './constants.js';
 export { in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
-export type { Address, AddressInput, Inet6Address, InetAddress, RawAddress, UnixAddress, UnspecAddress } from './address.js';
-export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinfo, ReceivedCmsg, ReceivedMsg, SockoptValue, Timespec, Timeval, Ucred } from './binding.js';
+export type { Address, AddressInput, AlgAddress, Inet6Address, InetAddress, NetlinkAddress, PacketAddress, RawAddress, UnixAddress, UnspecAddress, VsockAddress } from './address.js';
+export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinfo, ReceivedCmsg, ReceivedMsg, SockExtendedErr, SockoptValue, Timespec, Timeval, Ucred } from './binding.js';
 export type { ReceivedFds } from './msg.js';
 export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';

@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitInet(env, exports);
   InitAsync(env, exports);
   InitMsg(env, exports);
+  InitCmsg(env, exports);
   InitPoll(env, exports);
   InitFd(env, exports);
   InitNetdb(env, exports);

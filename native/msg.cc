@@ -1,25 +1,21 @@
-// sendmsg(2), recvmsg(2), sendmmsg(2), recvmmsg(2), sync and awaitable, and the control messages
-// (cmsg(3)) they carry.
+// sendmsg(2), recvmsg(2), sendmmsg(2), recvmmsg(2), sync and awaitable. The control messages they
+// carry are cmsg.cc's.
 //
 // A message is the JS side of one struct msghdr: `{ iov, addr?, control? }` to send, `{ iov,
 // controlLength? }` to receive, or just a buffer (or an array of buffers) as its iov. Control messages
-// are laid out from JS objects with CMSG_SPACE / CMSG_NXTHDR, and parsed back the same way; a received
-// one is read only as far as it lies inside the bytes the kernel reported, so no length from JS or from
-// the kernel makes us read or write outside the control buffer.
+// are laid out and parsed back by cmsg.cc.
 //
 // As in io.cc, every JS value (getters of message objects, array elements) is read before any pointer
 // into an ArrayBuffer is taken, for all messages of a batch: no getter can detach a buffer we point into.
+#include "cmsg.h"
 #include "watcher.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <limits>
 #include <cstring>
 #include <memory>
@@ -29,202 +25,6 @@
 namespace sockfd {
 
 namespace {
-
-// Bounds what one message may allocate for control data (far past the kernel's net.core.optmem_max).
-constexpr size_t kMaxControl = 1 << 20;
-
-template <typename T>
-void AppendBytes(std::vector<uint8_t>& out, const T& value) {
-  const auto* p = reinterpret_cast<const uint8_t*>(&value);
-  out.insert(out.end(), p, p + sizeof(value));
-}
-
-// ---- control messages out: JS objects -> the bytes of msg_control ---------------------------------
-
-struct CmsgOut {
-  int level = 0;
-  int type = 0;
-  std::vector<uint8_t> data;
-};
-
-// One control message: { level, type } and its payload. The payload of SCM_RIGHTS may be `fds`, of
-// SCM_CREDENTIALS `cred`, of IP_PKTINFO / IPV6_PKTINFO `pktinfo`; of any (level, type) raw `data`.
-CmsgOut ReadCmsg(Napi::Value v, const std::string& name) {
-  Napi::Env env = v.Env();
-  Napi::Object o = ObjectArg(v, name);
-  CmsgOut c;
-  c.level = Int32Arg(o.Get("level"), (name + ".level").c_str());
-  c.type = Int32Arg(o.Get("type"), (name + ".type").c_str());
-  if (c.level == SOL_SOCKET && c.type == SCM_RIGHTS && !IsMissing(o.Get("fds"))) {
-    Napi::Value fds = o.Get("fds");
-    std::string fds_name = name + ".fds";
-    if (!fds.IsArray()) ThrowInvalidArgType(env, fds_name.c_str(), "an instance of Array", fds);
-    Napi::Array array = fds.As<Napi::Array>();
-    if (array.Length() > kMaxControl / sizeof(int))
-      ThrowRangeError(env, "ERR_OUT_OF_RANGE", "The \"" + fds_name + "\" argument has too many elements");
-    for (uint32_t i = 0; i < array.Length(); i++) AppendBytes(c.data, FdArg(array.Get(i), fds_name.c_str()));
-    return c;
-  }
-#ifdef SCM_CREDENTIALS
-  if (c.level == SOL_SOCKET && c.type == SCM_CREDENTIALS && !IsMissing(o.Get("cred"))) {
-    Napi::Object cred = ObjectArg(o.Get("cred"), name + ".cred");
-    ucred u{};
-    u.pid = Int32Arg(cred.Get("pid"), (name + ".cred.pid").c_str());
-    u.uid = static_cast<uid_t>(IntegerArg(cred.Get("uid"), (name + ".cred.uid").c_str(), 0, UINT32_MAX));
-    u.gid = static_cast<gid_t>(IntegerArg(cred.Get("gid"), (name + ".cred.gid").c_str(), 0, UINT32_MAX));
-    AppendBytes(c.data, u);
-    return c;
-  }
-#endif
-#ifdef IP_PKTINFO
-  if (c.level == IPPROTO_IP && c.type == IP_PKTINFO && !IsMissing(o.Get("pktinfo"))) {
-    Napi::Object pi = ObjectArg(o.Get("pktinfo"), name + ".pktinfo");
-    in_pktinfo p{};
-    Napi::Value ifindex = pi.Get("ifindex");
-    p.ipi_ifindex = IsMissing(ifindex) ? 0 : Int32Arg(ifindex, (name + ".pktinfo.ifindex").c_str());
-    IpArg(pi.Get("spec_dst"), (name + ".pktinfo.spec_dst").c_str(), AF_INET, &p.ipi_spec_dst);
-    IpArg(pi.Get("addr"), (name + ".pktinfo.addr").c_str(), AF_INET, &p.ipi_addr);
-    AppendBytes(c.data, p);
-    return c;
-  }
-#endif
-  if (c.level == IPPROTO_IPV6 && c.type == IPV6_PKTINFO && !IsMissing(o.Get("pktinfo"))) {
-    Napi::Object pi = ObjectArg(o.Get("pktinfo"), name + ".pktinfo");
-    in6_pktinfo p{};
-    Napi::Value ifindex = pi.Get("ifindex");
-    p.ipi6_ifindex = IsMissing(ifindex) ? 0 : static_cast<unsigned>(IntegerArg(ifindex, (name + ".pktinfo.ifindex").c_str(), 0, UINT32_MAX));
-    IpArg(pi.Get("addr"), (name + ".pktinfo.addr").c_str(), AF_INET6, &p.ipi6_addr);
-    AppendBytes(c.data, p);
-    return c;
-  }
-  Napi::Value data = o.Get("data");
-  std::string data_name = name + ".data";
-  if (!IsView(data)) ThrowInvalidArgType(env, data_name.c_str(), "an instance of Buffer, TypedArray, or DataView", data);
-  Bytes b = ViewArg(data, data_name.c_str());
-  if (b.length > kMaxControl) ThrowRangeError(env, "ERR_OUT_OF_RANGE", "The \"" + data_name + "\" argument is larger than 1 MiB");
-  c.data.assign(b.data, b.data + b.length);  // copied at once: later getters cannot detach it under us
-  return c;
-}
-
-// The control buffer for `list`: each message at CMSG_SPACE() intervals, padding zeroed.
-std::vector<uint8_t> LayOut(Napi::Env env, const std::vector<CmsgOut>& list, const std::string& name) {
-  size_t total = 0;
-  for (const CmsgOut& c : list) total += CMSG_SPACE(c.data.size());
-  if (total > kMaxControl) ThrowRangeError(env, "ERR_OUT_OF_RANGE", "The \"" + name + "\" argument is larger than 1 MiB");
-  std::vector<uint8_t> buf(total);
-  msghdr h{};
-  h.msg_control = buf.data();
-  h.msg_controllen = total;
-  cmsghdr* c = CMSG_FIRSTHDR(&h);
-  for (const CmsgOut& m : list) {
-    c->cmsg_level = m.level;
-    c->cmsg_type = m.type;
-    c->cmsg_len = CMSG_LEN(m.data.size());
-    if (!m.data.empty()) std::memcpy(CMSG_DATA(c), m.data.data(), m.data.size());
-    c = CMSG_NXTHDR(&h, c);  // nullptr after the last one
-  }
-  return buf;
-}
-
-// ---- control messages in: the kernel's bytes -> JS objects ----------------------------------------
-
-// Calls f(cmsg, data, length) for each control message of a received header. `capacity` is the buffer's
-// real size: lengths are trusted neither from the kernel nor from a peer's layout.
-template <typename F>
-void EachCmsg(const msghdr& received, size_t capacity, F f) {
-  if (received.msg_control == nullptr) return;
-  msghdr h = received;
-  h.msg_controllen = std::min<size_t>(h.msg_controllen, capacity);
-  const uint8_t* end = static_cast<const uint8_t*>(h.msg_control) + h.msg_controllen;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
-    if (c->cmsg_len < CMSG_LEN(0)) break;  // malformed; CMSG_NXTHDR would not move past it
-    const uint8_t* data = CMSG_DATA(c);
-    size_t length = std::min<size_t>(c->cmsg_len - CMSG_LEN(0), static_cast<size_t>(end - data));
-    f(*c, data, length);
-  }
-}
-
-template <typename T>
-T Load(const uint8_t* data) {
-  T value;
-  std::memcpy(&value, data, sizeof(value));  // cmsg data is not necessarily aligned for T
-  return value;
-}
-
-Napi::Object Pair(Napi::Env env, const char* a, double va, const char* b, double vb) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set(a, va);
-  o.Set(b, vb);
-  return o;
-}
-
-std::string IpText(int af, const void* addr) {
-  char text[INET6_ADDRSTRLEN];
-  inet_ntop(af, addr, text, sizeof(text));
-  return text;
-}
-
-bool IsTimestamp(int type, bool& nanos) {
-  nanos = false;
-  if (type == SO_TIMESTAMP) return true;
-#ifdef SO_TIMESTAMP_NEW
-  if (type == SO_TIMESTAMP_OLD || type == SO_TIMESTAMP_NEW) return true;
-#endif
-  nanos = true;
-#ifdef SO_TIMESTAMPNS
-  if (type == SO_TIMESTAMPNS) return true;
-#endif
-#ifdef SO_TIMESTAMPNS_NEW
-  if (type == SO_TIMESTAMPNS_OLD || type == SO_TIMESTAMPNS_NEW) return true;
-#endif
-  return false;
-}
-
-// { level, type, data } plus, for the types sockfd knows, the payload decoded: fds, cred, timestamp,
-// pktinfo. A payload too short for its struct (truncated: MSG_CTRUNC) is left as data only.
-Napi::Object CmsgToJS(Napi::Env env, const cmsghdr& c, const uint8_t* data, size_t length) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("level", c.cmsg_level);
-  o.Set("type", c.cmsg_type);
-  Napi::Uint8Array bytes = Napi::Uint8Array::New(env, length);
-  if (length > 0) std::memcpy(bytes.Data(), data, length);
-  o.Set("data", bytes);
-  bool nanos;
-  if (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_RIGHTS) {
-    Napi::Array fds = Napi::Array::New(env, length / sizeof(int));
-    for (size_t i = 0; i < length / sizeof(int); i++) fds.Set(i, Load<int>(data + i * sizeof(int)));
-    o.Set("fds", fds);
-#ifdef SCM_CREDENTIALS
-  } else if (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_CREDENTIALS && length >= sizeof(ucred)) {
-    ucred u = Load<ucred>(data);
-    Napi::Object cred = Pair(env, "pid", u.pid, "uid", u.uid);
-    cred.Set("gid", static_cast<double>(u.gid));
-    o.Set("cred", cred);
-#endif
-  } else if (c.cmsg_level == SOL_SOCKET && IsTimestamp(c.cmsg_type, nanos) && length == 2 * sizeof(int64_t)) {
-    // 64-bit time_t: struct timeval / timespec and the _NEW forms are both two 64-bit fields.
-    double sec = static_cast<double>(Load<int64_t>(data));
-    double frac = static_cast<double>(Load<int64_t>(data + sizeof(int64_t)));
-    o.Set("timestamp", Pair(env, "sec", sec, nanos ? "nsec" : "usec", frac));
-#ifdef IP_PKTINFO
-  } else if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO && length >= sizeof(in_pktinfo)) {
-    in_pktinfo p = Load<in_pktinfo>(data);
-    Napi::Object pi = Napi::Object::New(env);
-    pi.Set("ifindex", p.ipi_ifindex);
-    pi.Set("spec_dst", IpText(AF_INET, &p.ipi_spec_dst));
-    pi.Set("addr", IpText(AF_INET, &p.ipi_addr));
-    o.Set("pktinfo", pi);
-#endif
-  } else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO && length >= sizeof(in6_pktinfo)) {
-    in6_pktinfo p = Load<in6_pktinfo>(data);
-    Napi::Object pi = Napi::Object::New(env);
-    pi.Set("ifindex", p.ipi6_ifindex);
-    pi.Set("addr", IpText(AF_INET6, &p.ipi6_addr));
-    o.Set("pktinfo", pi);
-  }
-  return o;
-}
-
 // ---- one message ----------------------------------------------------------------------------------
 
 // The JS side of one struct msghdr, owned for as long as the call or the waiting operation lasts.
@@ -343,20 +143,7 @@ class Msg {
 
  private:
   void ReadControl(Napi::Value v, const std::string& name) {
-    if (IsMissing(v) || v.IsNull()) return;
-    if (IsView(v)) {  // raw msg_control bytes, laid out by the caller: the kernel checks them
-      Bytes b = ViewArg(v, name.c_str());
-      if (b.length > kMaxControl) ThrowRangeError(v.Env(), "ERR_OUT_OF_RANGE", "The \"" + name + "\" argument is larger than 1 MiB");
-      control_.assign(b.data, b.data + b.length);
-      return;
-    }
-    if (!v.IsArray()) ThrowInvalidArgType(v.Env(), name.c_str(), "an instance of Array, Buffer, TypedArray, or DataView", v);
-    Napi::Array array = v.As<Napi::Array>();
-    if (array.Length() > kMaxControl / CMSG_SPACE(0))
-      ThrowRangeError(v.Env(), "ERR_OUT_OF_RANGE", "The \"" + name + "\" argument has too many elements");
-    std::vector<CmsgOut> list(array.Length());
-    for (uint32_t i = 0; i < array.Length(); i++) list[i] = ReadCmsg(array.Get(i), name + "[" + std::to_string(i) + "]");
-    control_ = LayOut(v.Env(), list, name);
+    if (!IsMissing(v) && !v.IsNull()) control_ = ControlArg(v, name);
   }
 
   Kind kind_ = kOut;
@@ -500,22 +287,6 @@ Napi::Value RecvMmsg(const Napi::CallbackInfo& info) {
   return batch.Received(info.Env(), static_cast<size_t>(n));
 }
 
-// CMSG_SPACE(length) and CMSG_LEN(length): the room a control message with `length` bytes of data takes
-// in msg_control, and its cmsg_len. Plain arithmetic, as the C macros are, for every length whose result
-// fits in a socklen_t (Python's are the same, to INT_MAX). The 1 MiB bound is the receive side's, on
-// what it allocates, not the macros'.
-constexpr int64_t kSocklenMax = std::numeric_limits<socklen_t>::max();
-Napi::Value CmsgSpace(const Napi::CallbackInfo& info) {
-  // CMSG_SPACE rounds the data up to the alignment: the largest length is the one that rounds to at most
-  // kSocklenMax - CMSG_SPACE(0)
-  constexpr int64_t kMax = (kSocklenMax - CMSG_SPACE(0)) / sizeof(size_t) * sizeof(size_t);
-  return Napi::Number::New(info.Env(), static_cast<double>(CMSG_SPACE(IntegerArg(info[0], "length", 0, kMax))));
-}
-Napi::Value CmsgLen(const Napi::CallbackInfo& info) {
-  constexpr int64_t kMax = kSocklenMax - CMSG_LEN(0);
-  return Napi::Number::New(info.Env(), static_cast<double>(CMSG_LEN(IntegerArg(info[0], "length", 0, kMax))));
-}
-
 // ---- awaitable forms (see async.cc: MSG_DONTWAIT, then wait for readiness on EAGAIN) ---------------
 
 // sendmsg / recvmsg.
@@ -592,8 +363,6 @@ void InitMsg(Napi::Env env, Napi::Object exports) {
   Export<RecvMsg>(env, exports, "recvmsg");
   Export<SendMmsg>(env, exports, "sendmmsg");
   Export<RecvMmsg>(env, exports, "recvmmsg");
-  Export<CmsgSpace>(env, exports, "CMSG_SPACE");
-  Export<CmsgLen>(env, exports, "CMSG_LEN");
   Export<SendMsgAsync>(env, exports, "sendmsgAsync");
   Export<RecvMsgAsync>(env, exports, "recvmsgAsync");
   Export<SendMmsgAsync>(env, exports, "sendmmsgAsync");

@@ -37,9 +37,15 @@ int FamilyOf(Napi::Value v) {
     if (s == "AF_INET6") return AF_INET6;
     if (s == "AF_UNIX" || s == "AF_LOCAL") return AF_UNIX;
     if (s == "AF_UNSPEC") return AF_UNSPEC;
+#ifdef __linux__
+    if (s == "AF_NETLINK") return AF_NETLINK;
+    if (s == "AF_PACKET") return AF_PACKET;
+    if (s == "AF_VSOCK") return AF_VSOCK;
+    if (s == "AF_ALG") return AF_ALG;
+#endif
     ThrowTypeError(v.Env(), "ERR_INVALID_ARG_VALUE",
                    "The property 'addr.family' must be one of 'AF_INET', 'AF_INET6', 'AF_UNIX', "
-                   "'AF_UNSPEC'. Received '" + s + "'");
+                   "'AF_UNSPEC', 'AF_NETLINK', 'AF_PACKET', 'AF_VSOCK', 'AF_ALG'. Received '" + s + "'");
   }
   ThrowInvalidArgType(v.Env(), "addr.family", "of type string", v);
 }
@@ -113,7 +119,8 @@ SockAddr AddressArg(Napi::Value v, const char* name) {
   if (!v.IsObject() || v.IsFunction() || v.IsArray())
     ThrowInvalidArgType(v.Env(), name, "an address object or a raw sockaddr (Uint8Array)", v);
   Napi::Object o = v.As<Napi::Object>();
-  switch (FamilyOf(o.Get("family"))) {
+  int family = FamilyOf(o.Get("family"));
+  switch (family) {
     case AF_INET: {
       auto* sin = reinterpret_cast<sockaddr_in*>(&out.storage);
       sin->sin_family = AF_INET;
@@ -140,9 +147,10 @@ SockAddr AddressArg(Napi::Value v, const char* name) {
       out.length = sizeof(sockaddr);
       break;
     default:
+      if (LinuxAddressArg(family, o, out)) break;
       ThrowTypeError(v.Env(), "ERR_INVALID_ARG_VALUE",
-                     "Only AF_INET, AF_INET6, AF_UNIX and AF_UNSPEC addresses can be given as objects; "
-                     "pass other families as a raw sockaddr (Uint8Array)");
+                     "Only AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AF_NETLINK, AF_PACKET, AF_VSOCK and AF_ALG "
+                     "addresses can be given as objects; pass other families as a raw sockaddr (Uint8Array)");
   }
   return out;
 }
@@ -200,6 +208,7 @@ Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
       o.Set("family", "AF_UNSPEC");
       return o;
     default:
+      if (LinuxAddressToJS(o, sa, len)) return o;
       break;
   }
   // Any other family (or a truncated one): its number and the raw bytes, which bind/connect accept back.

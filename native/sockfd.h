@@ -107,6 +107,19 @@ void IpArg(Napi::Value v, const char* name, int af, void* dst);
 // sockaddr -> a JS address object that AddressArg accepts back unchanged.
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
 
+// ---- Linux's own families (sockaddr_linux.cc) -----------------------------------------------------
+
+// AF_NETLINK / AF_PACKET / AF_VSOCK / AF_ALG objects -> sockaddr; false for any other family.
+bool LinuxAddressArg(int family, Napi::Object o, SockAddr& out);
+// Sets o's fields from a Linux-family sockaddr; false for another family or a truncated one.
+bool LinuxAddressToJS(Napi::Object o, const sockaddr* sa, socklen_t len);
+// A hardware address, "02:00:00:00:00:01" or bytes, into out (at most max bytes); its length.
+size_t HwAddrArg(Napi::Value v, const char* name, uint8_t* out, size_t max);
+Napi::String HwAddrToJS(Napi::Env env, const uint8_t* addr, size_t n);
+// A string into a fixed char array of `size` bytes (a device or algorithm name), NUL-padded; too long
+// for the array and its NUL, or holding a NUL, throws.
+void CStringArg(Napi::Value v, const char* name, char* out, size_t size);
+
 // ---- accept, shared by the sync and the awaitable binding (addr.cc) -------------------------------
 
 // "accept4", or "accept" where the platform has no accept4().
@@ -130,6 +143,7 @@ void InitSockaddrLayout(Napi::Env env, Napi::Object exports);
 void InitWatcher(Napi::Env env, Napi::Object exports);
 void InitAsync(Napi::Env env, Napi::Object exports);
 void InitMsg(Napi::Env env, Napi::Object exports);
+void InitCmsg(Napi::Env env, Napi::Object exports);
 void InitTrace(Napi::Env env, Napi::Object exports);
 void InitPoll(Napi::Env env, Napi::Object exports);
 void InitFd(Napi::Env env, Napi::Object exports);
