@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Address, AddressInput } from './address.js';
 import type { if_nameindex, ifaddrs } from './if.js';
 import type { hostent, protoent, servent } from './netdb.js';
+import type { SockFilter, StructOptionValue, TcpInfo } from './sockopt.js';
 
 /** Offset and size of one struct field, as this platform lays it out. */
 export interface FieldLayout {
@@ -52,7 +53,9 @@ export interface Ucred {
   uid: number;
   gid: number;
 }
-export type SockoptValue = number | boolean | Linger | Timeval | ArrayBufferView;
+export type SockoptValue = number | boolean | string | Linger | Timeval | StructOptionValue | ArrayBufferView;
+/** What getsockopt() gives without a length. */
+export type SockoptResult = number | string | Linger | Timeval | Ucred | TcpInfo | SockFilter[];
 
 /** struct addrinfo's hint fields. */
 export interface AddrinfoHints {
@@ -191,7 +194,7 @@ export interface Native {
   CMSG_LEN(length: number): number;
 
   setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void;
-  getsockopt(fd: number, level: number, optname: number, length?: number): number | string | Linger | Timeval | Ucred | Uint8Array;
+  getsockopt(fd: number, level: number, optname: number, length?: number): SockoptResult | Uint8Array;
 
   htons(hostshort: number): number;
   ntohs(netshort: number): number;

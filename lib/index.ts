@@ -9,14 +9,15 @@
  * @module
  */
 import type { Address, AddressInput } from './address.js';
-import { type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timespec, type Timeval, type Ucred } from './binding.js';
+import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue, type Timespec } from './binding.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
 
 export * from './constants.js';
 export { in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
 export type { Address, AddressInput, AlgAddress, Inet6Address, InetAddress, NetlinkAddress, PacketAddress, RawAddress, UnixAddress, UnspecAddress, VsockAddress } from './address.js';
-export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinfo, ReceivedCmsg, ReceivedMsg, SockExtendedErr, SockoptValue, Timespec, Timeval, Ucred } from './binding.js';
+export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinfo, ReceivedCmsg, ReceivedMsg, SockExtendedErr, SockoptResult, SockoptValue, Timespec, Timeval, Ucred } from './binding.js';
 export type { ReceivedFds } from './msg.js';
+export type { GroupReq, GroupSourceReq, IpMreq, IpMreqn, IpMreqSource, Ipv6Mreq, PacketMreq, SockFilter, StructOptionValue, TcpInfo, TcpMd5sig } from './sockopt.js';
 export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';
 export { epoll_create, epoll_create1, epoll_ctl, epoll_wait, EpollEvents, FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fd_set, poll, select } from './poll.js';
@@ -427,11 +428,18 @@ export function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags 
  * Sets a socket option: setsockopt(2), https://man7.org/linux/man-pages/man2/setsockopt.2.html
  *
  * `int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);`
- * `value` is a number or boolean for int options (SO_REUSEADDR, TCP_NODELAY, SO_RCVBUF...),
- * `{ onoff, linger }` for SO_LINGER, `{ sec, usec }` for SO_RCVTIMEO/SO_SNDTIMEO, or bytes for any
- * other (passed as optval/optlen as they are).
+ * `value` is a number or boolean for int options (SO_REUSEADDR, TCP_NODELAY, SO_RCVBUF...); a string
+ * for SO_BINDTODEVICE, TCP_CONGESTION, TCP_ULP; an object for the struct options, with C's field names
+ * less their prefix: `{ onoff, linger }` for SO_LINGER, `{ sec, usec }` for SO_RCVTIMEO/SO_SNDTIMEO,
+ * ip_mreq / ip_mreqn / ip_mreq_source / ipv6_mreq / group_req / group_source_req for the multicast
+ * memberships (IpMreq...), packet_mreq (PACKET_ADD_MEMBERSHIP), tcp_md5sig (TCP_MD5SIG); an array of
+ * `{ code, jt, jf, k }` for SO_ATTACH_FILTER / SO_ATTACH_REUSEPORT_CBPF (classic BPF); or bytes for any
+ * option (passed as optval/optlen as they are). Fields left out are zero, as in a memset() struct.
  *
- * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK, EPERM.
+ * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK, EPERM; TypeError (ERR_INVALID_ARG_VALUE) for an object
+ *   with a field its struct lacks, or a string or object for an option that takes none; RangeError
+ *   (ERR_OUT_OF_RANGE) for a string past its field (an interface name over IFNAMSIZ - 1) or a BPF
+ *   program over BPF_MAXINSNS.
  */
 export function setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void {
   n.setsockopt(fd, level, optname, value);
@@ -442,17 +450,18 @@ export function setsockopt(fd: number, level: number, optname: number, value: So
  *
  * `int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);` Without a
  * length: the int value, or the decoded struct for SO_LINGER ({ onoff, linger }), SO_RCVTIMEO /
- * SO_SNDTIMEO ({ sec, usec }) and SO_PEERCRED ({ pid, uid, gid }), or the text of a string option
- * (TCP_CONGESTION, SO_BINDTODEVICE, SO_PEERSEC); an option whose value is another struct or bytes
- * (TCP_INFO, SO_COOKIE, IP_OPTIONS...) is refused then, with the length to pass. With a length: the raw
- * bytes the kernel wrote (at most `length`).
+ * SO_SNDTIMEO ({ sec, usec }), SO_PEERCRED ({ pid, uid, gid }), TCP_INFO (TcpInfo) and SO_GET_FILTER
+ * (the BPF program, SockFilter[]), or the text of a string option (TCP_CONGESTION, SO_BINDTODEVICE,
+ * SO_PEERSEC); an option whose value is another struct or bytes (SO_COOKIE, IP_OPTIONS...) is refused
+ * then, with the length to pass. With a length: the raw bytes the kernel wrote (at most `length`; for
+ * SO_GET_FILTER, whose optlen counts instructions, a multiple of 8).
  *
  * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK; TypeError (ERR_INVALID_ARG_VALUE) for a struct option
  *   asked without a length.
  */
-export function getsockopt(fd: number, level: number, optname: number): number | string | Linger | Timeval | Ucred;
+export function getsockopt(fd: number, level: number, optname: number): SockoptResult;
 export function getsockopt(fd: number, level: number, optname: number, length: number): Uint8Array;
-export function getsockopt(fd: number, level: number, optname: number, length?: number): number | string | Linger | Timeval | Ucred | Uint8Array {
+export function getsockopt(fd: number, level: number, optname: number, length?: number): SockoptResult | Uint8Array {
   return n.getsockopt(fd, level, optname, length);
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Address, AddressInput } from './address.js';
-import { type Data, type Linger, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptValue, type Timeval, type Ucred } from './binding.js';
+import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue } from './binding.js';
 import { EBADF, F_DUPFD_CLOEXEC, SO_TYPE, SOL_SOCKET } from './constants.js';
 import { syscallError } from './errors.js';
 import type { ReceivedFds } from './msg.js';
@@ -297,9 +297,9 @@ export class Socket implements Disposable, AsyncDisposable {
    *
    * @throws ENOPROTOOPT, EINVAL, EBADF once closed.
    */
-  getsockopt(level: number, optname: number): number | string | Linger | Timeval | Ucred;
+  getsockopt(level: number, optname: number): SockoptResult;
   getsockopt(level: number, optname: number, length: number): Uint8Array;
-  getsockopt(level: number, optname: number, length?: number): number | string | Linger | Timeval | Ucred | Uint8Array {
+  getsockopt(level: number, optname: number, length?: number): SockoptResult | Uint8Array {
     return n.getsockopt(this.#use('getsockopt'), level, optname, length);
   }
 

@@ -1,9 +1,10 @@
-// setsockopt(2) and getsockopt(2), with the struct-valued options decoded both ways:
-// SO_LINGER <-> { onoff, linger }, SO_RCVTIMEO/SO_SNDTIMEO <-> { sec, usec }, SO_PEERCRED -> { pid, uid, gid }.
-// Any other option takes an int (number/boolean) or raw bytes, and gives back an int, or raw bytes when
-// a length is asked for; the string options come back as strings, and a struct one asked without a
-// length is refused with the length to pass (kOtherOptions).
-#include "sockfd.h"
+// setsockopt(2) and getsockopt(2). A value is an int (number/boolean), raw bytes, a string for the string
+// options, or an object for the struct-valued ones: those are looked up by (level, optname) in the
+// tables of sockopt.h (SOL_SOCKET's here: SO_LINGER <-> { onoff, linger }, SO_RCVTIMEO/SO_SNDTIMEO <->
+// { sec, usec }, SO_PEERCRED -> { pid, uid, gid }). Read back, an option gives an int, its object, its
+// string, or raw bytes when a length is asked for; a struct sockfd does not decode, asked without a
+// length, is refused with the length to pass (kOtherOptions).
+#include "sockopt.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,20 +21,6 @@ namespace {
 
 constexpr int64_t kMaxOptLen = 1 << 20;  // far past any real option; bounds what a caller can allocate
 
-bool IsTimeoutOption(int level, int optname) {
-  if (level != SOL_SOCKET) return false;
-  if (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO) return true;
-#if defined(SO_RCVTIMEO_OLD) && defined(SO_RCVTIMEO_NEW)
-  // On 64-bit Linux the _OLD and _NEW forms share struct timeval's layout (asm-generic/socket.h).
-  if (sizeof(time_t) == 8 && (optname == SO_RCVTIMEO_OLD || optname == SO_RCVTIMEO_NEW ||
-                              optname == SO_SNDTIMEO_OLD || optname == SO_SNDTIMEO_NEW))
-    return true;
-#endif
-  return false;
-}
-
-bool IsLingerOption(int level, int optname) { return level == SOL_SOCKET && optname == SO_LINGER; }
-
 // The options whose value is neither an int nor one of the structs decoded here. Asked without a
 // length, the kernel would write their first 4 bytes into an int, which means nothing: a string is
 // decoded (read into a buffer of its largest size), a struct or byte array is refused with the length
@@ -46,7 +33,6 @@ struct OtherOption {
 };
 constexpr OtherOption kOtherOptions[] = {
 #ifdef __linux__
-    {IPPROTO_TCP, TCP_INFO, "TCP_INFO (struct tcp_info)", sizeof(tcp_info), false},
     {IPPROTO_TCP, TCP_CONGESTION, "TCP_CONGESTION", 16, true},  // TCP_CA_NAME_MAX
 #ifdef TCP_ULP
     {IPPROTO_TCP, TCP_ULP, "TCP_ULP", 16, true},
@@ -80,9 +66,97 @@ const OtherOption* FindOtherOption(int level, int optname) {
   return nullptr;
 }
 
-[[noreturn]] void ThrowShapeMismatch(Napi::Env env, const char* shape, const char* options) {
-  ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
-                 std::string("The \"value\" argument ") + shape + " is only for " + options);
+Napi::Object LingerObject(Napi::Env env, const linger& lg) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("onoff", lg.l_onoff);
+  o.Set("linger", lg.l_linger);
+  return o;
+}
+
+void EncodeLinger(Napi::Value v, OptionBytes& out) {
+  Napi::Object o = StructArg(v, "struct linger", {"onoff", "linger"});
+  linger lg{};
+  Napi::Value onoff = o.Get("onoff");
+  lg.l_onoff = onoff.IsBoolean() ? onoff.As<Napi::Boolean>().Value() : OptionalField(o, "onoff", "value.onoff", INT32_MAX);
+  lg.l_linger = static_cast<int>(OptionalField(o, "linger", "value.linger", INT32_MAX));
+  PutStruct(out, lg);
+}
+
+Napi::Value GetLinger(Napi::Env env, int fd, int level, int optname) {
+  linger lg{};
+  GetOptInto(env, fd, level, optname, &lg, sizeof(lg));
+  return LingerObject(env, lg);
+}
+
+void EncodeTimeval(Napi::Value v, OptionBytes& out) {
+  Napi::Object o = StructArg(v, "struct timeval", {"sec", "usec"});
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(OptionalField(o, "sec", "value.sec", INT32_MAX));
+  tv.tv_usec = static_cast<suseconds_t>(OptionalField(o, "usec", "value.usec", 999999));
+  PutStruct(out, tv);
+}
+
+Napi::Value GetTimeval(Napi::Env env, int fd, int level, int optname) {
+  timeval tv{};
+  GetOptInto(env, fd, level, optname, &tv, sizeof(tv));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("sec", static_cast<double>(tv.tv_sec));
+  o.Set("usec", static_cast<double>(tv.tv_usec));
+  return o;
+}
+
+#ifdef SO_PEERCRED
+Napi::Value GetUcred(Napi::Env env, int fd, int level, int optname) {
+  ucred cred{};
+  GetOptInto(env, fd, level, optname, &cred, sizeof(cred));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pid", static_cast<double>(cred.pid));
+  o.Set("uid", static_cast<double>(cred.uid));
+  o.Set("gid", static_cast<double>(cred.gid));
+  return o;
+}
+#endif
+
+constexpr StructOption kSocketOptions[] = {
+    {SOL_SOCKET, SO_LINGER, EncodeLinger, GetLinger},
+    {SOL_SOCKET, SO_RCVTIMEO, EncodeTimeval, GetTimeval},
+    {SOL_SOCKET, SO_SNDTIMEO, EncodeTimeval, GetTimeval},
+#if defined(SO_RCVTIMEO_NEW) && __SIZEOF_POINTER__ == 8
+    // On 64-bit Linux the _OLD and _NEW forms share struct timeval's layout (asm-generic/socket.h).
+    {SOL_SOCKET, SO_RCVTIMEO_NEW, EncodeTimeval, GetTimeval},
+    {SOL_SOCKET, SO_SNDTIMEO_NEW, EncodeTimeval, GetTimeval},
+#endif
+#ifdef SO_PEERCRED
+    {SOL_SOCKET, SO_PEERCRED, nullptr, GetUcred},
+#endif
+};
+
+const StructOption* FindStructOption(int level, int optname) {
+  for (auto table : {SocketStructOptions(), McastStructOptions(), TcpStructOptions(), BpfStructOptions()})
+    for (const StructOption& o : table)
+      if (o.level == level && o.optname == optname) return &o;
+  return nullptr;
+}
+
+std::string OptionNumbers(int level, int optname) {
+  return "option (level " + std::to_string(level) + ", optname " + std::to_string(optname) + ")";
+}
+
+// A string option's value: its bytes without a NUL (the kernel NUL-terminates what it copies).
+void StringValue(Napi::Env env, Napi::Value value, int level, int optname, OptionBytes& out) {
+  const OtherOption* other = FindOtherOption(level, optname);
+  if (other == nullptr || !other->string)
+    ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
+                   "The \"value\" argument is a string, but this " + OptionNumbers(level, optname) +
+                       " is not one of the string options (SO_BINDTODEVICE, TCP_CONGESTION, TCP_ULP...)");
+  std::string text = value.As<Napi::String>().Utf8Value();
+  if (text.find('\0') != std::string::npos)
+    ThrowTypeError(env, "ERR_INVALID_ARG_VALUE", "The \"value\" argument must not contain a NUL byte");
+  if (text.size() >= other->size)
+    ThrowRangeError(env, "ERR_OUT_OF_RANGE",
+                    std::string("The value of ") + other->name + " is too long: " + std::to_string(text.size()) +
+                        " bytes, at most " + std::to_string(other->size - 1) + " fit");
+  out.bytes.assign(text.begin(), text.end());
 }
 
 Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
@@ -92,8 +166,7 @@ Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
   int optname = Int32Arg(info[2], "optname");
   Napi::Value value = info[3];
   int as_int = 0;
-  linger lg{};
-  timeval tv{};
+  OptionBytes struct_value;
   const void* optval = &as_int;
   socklen_t optlen = sizeof(as_int);
   if (value.IsNumber()) {
@@ -109,28 +182,22 @@ Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
                           std::to_string(b.length));
     optval = b.data;
     optlen = static_cast<socklen_t>(b.length);
-  } else if (value.IsObject() && !value.IsFunction() && !value.IsArray()) {
-    Napi::Object o = value.As<Napi::Object>();
-    if (o.Has("onoff") || o.Has("linger")) {
-      if (!IsLingerOption(level, optname)) ThrowShapeMismatch(env, "{ onoff, linger }", "SO_LINGER");
-      Napi::Value onoff = o.Get("onoff");
-      lg.l_onoff = onoff.IsBoolean() ? onoff.As<Napi::Boolean>().Value() : Int32Arg(onoff, "value.onoff");
-      lg.l_linger = static_cast<int>(IntegerArg(o.Get("linger"), "value.linger", 0, INT32_MAX));
-      optval = &lg;
-      optlen = sizeof(lg);
-    } else if (o.Has("sec") || o.Has("usec")) {
-      if (!IsTimeoutOption(level, optname)) ThrowShapeMismatch(env, "{ sec, usec }", "SO_RCVTIMEO/SO_SNDTIMEO");
-      Napi::Value usec = o.Get("usec");
-      tv.tv_sec = static_cast<time_t>(IntegerArg(o.Get("sec"), "value.sec", 0, INT32_MAX));
-      tv.tv_usec = IsMissing(usec) ? 0 : static_cast<suseconds_t>(IntegerArg(usec, "value.usec", 0, 999999));
-      optval = &tv;
-      optlen = sizeof(tv);
+  } else if (value.IsString() || (value.IsObject() && !value.IsFunction())) {
+    if (value.IsString()) {
+      StringValue(env, value, level, optname, struct_value);
     } else {
-      ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
-                     "The \"value\" argument must be { onoff, linger } or { sec, usec } when an object");
+      const StructOption* option = FindStructOption(level, optname);
+      if (option == nullptr || option->encode == nullptr)
+        ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
+                       std::string("The \"value\" argument is ") + (value.IsArray() ? "an array" : "an object") +
+                           ", but this " + OptionNumbers(level, optname) +
+                           " has no struct form sockfd knows: pass a number or its bytes");
+      option->encode(value, struct_value);
     }
+    optval = struct_value.bytes.data();
+    optlen = static_cast<socklen_t>(struct_value.bytes.size());
   } else {
-    ThrowInvalidArgType(env, "value", "of type number, boolean, object or an instance of Uint8Array", value);
+    ThrowInvalidArgType(env, "value", "of type number, boolean, string, object or an instance of Uint8Array", value);
   }
   if (sys::setsockopt(fd, level, optname, optval, optlen) < 0) ThrowErrno(env, errno, "setsockopt");
   return env.Undefined();
@@ -143,63 +210,72 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
   int optname = Int32Arg(info[2], "optname");
   if (!IsMissing(info[3])) {
     // Raw bytes: the kernel writes at most `length`, and reports how many it wrote.
-    socklen_t len = static_cast<socklen_t>(IntegerArg(info[3], "length", 0, kMaxOptLen));
-    std::vector<uint8_t> buf(len);
+    socklen_t length = static_cast<socklen_t>(IntegerArg(info[3], "length", 0, kMaxOptLen));
+    const socklen_t unit = OptionLengthUnit(level, optname);
+    if (length % unit != 0)
+      ThrowRangeError(env, "ERR_OUT_OF_RANGE",
+                      "The \"length\" of this option must be a multiple of " + std::to_string(unit) + ". Received " +
+                          std::to_string(length));
+    std::vector<uint8_t> buf(length);
+    socklen_t len = length / unit;
     if (sys::getsockopt(fd, level, optname, buf.data(), &len) < 0) ThrowErrno(env, errno, "getsockopt");
-    len = std::min<socklen_t>(len, static_cast<socklen_t>(buf.size()));
+    len = std::min<socklen_t>(len * unit, length);
     Napi::Uint8Array out = Napi::Uint8Array::New(env, len);
     if (len > 0) std::memcpy(out.Data(), buf.data(), len);
     return out;
   }
-  if (IsLingerOption(level, optname)) {
-    linger lg{};
-    socklen_t len = sizeof(lg);
-    if (sys::getsockopt(fd, level, optname, &lg, &len) < 0) ThrowErrno(env, errno, "getsockopt");
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("onoff", lg.l_onoff);
-    o.Set("linger", lg.l_linger);
-    return o;
-  }
-  if (IsTimeoutOption(level, optname)) {
-    timeval tv{};
-    socklen_t len = sizeof(tv);
-    if (sys::getsockopt(fd, level, optname, &tv, &len) < 0) ThrowErrno(env, errno, "getsockopt");
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("sec", static_cast<double>(tv.tv_sec));
-    o.Set("usec", static_cast<double>(tv.tv_usec));
-    return o;
-  }
-#ifdef SO_PEERCRED
-  if (level == SOL_SOCKET && optname == SO_PEERCRED) {
-    ucred cred{};
-    socklen_t len = sizeof(cred);
-    if (sys::getsockopt(fd, level, optname, &cred, &len) < 0) ThrowErrno(env, errno, "getsockopt");
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("pid", static_cast<double>(cred.pid));
-    o.Set("uid", static_cast<double>(cred.uid));
-    o.Set("gid", static_cast<double>(cred.gid));
-    return o;
-  }
-#endif
+  if (const StructOption* option = FindStructOption(level, optname); option != nullptr && option->get != nullptr)
+    return option->get(env, fd, level, optname);
   if (const OtherOption* other = FindOtherOption(level, optname)) {
     if (!other->string)
       ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
                      std::string("getsockopt: the value of ") + other->name + " is not an int: pass its length (" +
                          std::to_string(other->size) + ") to get its bytes");
     std::vector<char> text(other->size + 1, '\0');
-    socklen_t len = other->size;
-    if (sys::getsockopt(fd, level, optname, text.data(), &len) < 0) ThrowErrno(env, errno, "getsockopt");
+    socklen_t len = GetOptInto(env, fd, level, optname, text.data(), other->size);
     return Napi::String::New(env, text.data(), strnlen(text.data(), std::min<size_t>(len, other->size)));
   }
   int value = 0;
-  socklen_t len = sizeof(value);
-  if (sys::getsockopt(fd, level, optname, &value, &len) < 0) ThrowErrno(env, errno, "getsockopt");
+  socklen_t len = GetOptInto(env, fd, level, optname, &value, sizeof(value));
   // A few IP options answer with a single byte (ip(7): IP_MULTICAST_TTL, IP_MULTICAST_LOOP).
   if (len == 1) value = *reinterpret_cast<unsigned char*>(&value);
   return Napi::Number::New(env, value);
 }
 
 }  // namespace
+
+std::span<const StructOption> SocketStructOptions() { return kSocketOptions; }
+
+socklen_t GetOptInto(Napi::Env env, int fd, int level, int optname, void* buf, socklen_t size) {
+  socklen_t len = size;
+  if (sys::getsockopt(fd, level, optname, buf, &len) < 0) ThrowErrno(env, errno, "getsockopt");
+  return std::min(len, size);
+}
+
+uint32_t OptionalField(Napi::Object o, const char* key, const char* name, uint32_t max) {
+  Napi::Value v = o.Get(key);
+  return IsMissing(v) ? 0 : static_cast<uint32_t>(IntegerArg(v, name, 0, max));
+}
+
+Napi::Object StructArg(Napi::Value v, const char* struct_name, std::initializer_list<const char*> fields) {
+  Napi::Env env = v.Env();
+  if (!v.IsObject() || v.IsArray() || v.IsFunction() || IsView(v))
+    ThrowInvalidArgType(env, "value", (std::string("a ") + struct_name + " object").c_str(), v);
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Array keys = o.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string key = keys.Get(i).ToString().Utf8Value();
+    bool known = false;
+    for (const char* f : fields) known = known || key == f;
+    if (!known) {
+      std::string list;
+      for (const char* f : fields) list += (list.empty() ? "" : ", ") + std::string(f);
+      ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
+                     "The property 'value." + key + "' is not a field of " + struct_name + " (" + list + ")");
+    }
+  }
+  return o;
+}
 
 void InitSockopt(Napi::Env env, Napi::Object exports) {
   Export<SetSockOpt>(env, exports, "setsockopt");
