@@ -327,8 +327,9 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags = 0): num
  * Receives a message: recvmsg(2), https://man7.org/linux/man-pages/man2/recvmsg.2.html
  *
  * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);` `msg` is `{ iov, controlLength? }` (or
- * just its iov: a buffer or an array of buffers, filled in order). MSG_CMSG_CLOEXEC is always added, so
- * fds received with SCM_RIGHTS are close-on-exec. **Received fds are yours to close**: sockfd hands them
+ * just its iov: a buffer or an array of buffers, filled in order). With control room, MSG_CMSG_CLOEXEC
+ * is added, so fds received with SCM_RIGHTS are close-on-exec (a socket that refuses the flag with
+ * EINVAL, AF_PACKET's, gets the call again without it). **Received fds are yours to close**: sockfd hands them
  * over and never closes them (fds that did not fit in `controlLength` were closed by the kernel, and
  * `flags` has MSG_CTRUNC).
  *

@@ -195,8 +195,8 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number,
 
 /**
  * Receives a message: recvmsg(2), https://man7.org/linux/man-pages/man2/recvmsg.2.html, waiting until
- * one arrives. `msg` is `{ iov, controlLength? }`; MSG_CMSG_CLOEXEC is always added, and received fds
- * are yours to close.
+ * one arrives. `msg` is `{ iov, controlLength? }`; with control room MSG_CMSG_CLOEXEC is added, and
+ * received fds are yours to close.
  *
  * `ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);`
  *

@@ -138,6 +138,7 @@ class Msg {
     return o;
   }
 
+  bool HasControlRoom() const { return !control_.empty(); }
   const sockaddr* addr() const { return has_addr_ ? addr_.get() : nullptr; }
   socklen_t addrlen() const { return has_addr_ ? addr_.length : 0; }
 
@@ -201,6 +202,9 @@ class Batch {
     return hdrs_.data();
   }
   unsigned size() const { return static_cast<unsigned>(msgs_.size()); }
+  bool HasControlRoom() const {
+    return std::any_of(msgs_.begin(), msgs_.end(), [](const Msg& m) { return m.HasControlRoom(); });
+  }
 
   void Hold(Napi::Env env) {
     for (Msg& m : msgs_) m.Hold(env);
@@ -251,16 +255,27 @@ Napi::Value SendMsg(const Napi::CallbackInfo& info) {
   return Count(info.Env(), n);
 }
 
+// Receives with MSG_CMSG_CLOEXEC when a header has room for control messages, so that fds passed with
+// SCM_RIGHTS arrive close-on-exec. AF_PACKET refuses flags it does not know with EINVAL (and passes no
+// fds): on EINVAL the call is made once more as the caller asked.
+template <typename Call>
+auto ReceiveCloexec(bool control_room, int flags, Call call) {
+  if (!control_room) return call(flags);
+  auto n = call(flags | MSG_CMSG_CLOEXEC);
+  if (n < 0 && errno == EINVAL) n = call(flags);
+  return n;
+}
+
 Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   Msg msg;
   size_t control_budget = kMaxControl;
   msg.Read(info[1], "msg", Msg::kIn, "recvmsg", control_budget);
-  int flags = FlagsArg(info[2]) | MSG_CMSG_CLOEXEC;
+  int flags = FlagsArg(info[2]);
   msg.Bind();
   msghdr h;
   msg.Header(h);
-  ssize_t n = sys::recvmsg(fd, &h, flags);
+  ssize_t n = ReceiveCloexec(h.msg_controllen > 0, flags, [&](int f) { return sys::recvmsg(fd, &h, f); });
   if (n < 0) ThrowErrno(info.Env(), errno, "recvmsg");
   return RecvMsgResult(info.Env(), msg, h, n);
 }
@@ -281,8 +296,10 @@ Napi::Value RecvMmsg(const Napi::CallbackInfo& info) {
   bool has_timeout = TimeoutArg(info[3], ts);
   Batch batch;
   batch.Read(info[1], Msg::kIn, "recvmmsg");
-  int flags = FlagsArg(info[2]) | MSG_CMSG_CLOEXEC;
-  int n = sys::recvmmsg(fd, batch.Headers(), batch.size(), flags, has_timeout ? &ts : nullptr);
+  int flags = FlagsArg(info[2]);
+  int n = ReceiveCloexec(batch.HasControlRoom(), flags, [&](int f) {
+    return sys::recvmmsg(fd, batch.Headers(), batch.size(), f, has_timeout ? &ts : nullptr);
+  });
   if (n < 0) ThrowErrno(info.Env(), errno, "recvmmsg");
   return batch.Received(info.Env(), static_cast<size_t>(n));
 }
@@ -296,12 +313,15 @@ class MsgOp : public Op {
       : Op(FdArg(info[0]), direction, direction == kRead ? "recvmsg" : "sendmsg") {
     size_t control_budget = kMaxControl;
     msg_.Read(info[1], "msg", direction == kRead ? Msg::kIn : Msg::kOut, syscall, control_budget);
-    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT | (direction == kRead ? MSG_CMSG_CLOEXEC : 0);
+    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT;
     msg_.Bind();
   }
   Outcome Attempt() override {
     msg_.Header(h_);
-    return Retrying(err, n_, [&] { return direction == kRead ? sys::recvmsg(fd, &h_, flags_) : sys::sendmsg(fd, &h_, flags_); });
+    return Retrying(err, n_, [&] {
+      if (direction != kRead) return sys::sendmsg(fd, &h_, flags_);
+      return ReceiveCloexec(h_.msg_controllen > 0, flags_, [&](int f) { return sys::recvmsg(fd, &h_, f); });
+    });
   }
   Napi::Value Result(Napi::Env env) override {
     return direction == kRead ? RecvMsgResult(env, msg_, h_, n_) : Count(env, n_);
@@ -323,12 +343,13 @@ class MmsgOp : public Op {
   MmsgOp(const Napi::CallbackInfo& info, Direction direction)
       : Op(FdArg(info[0]), direction, direction == kRead ? "recvmmsg" : "sendmmsg") {
     batch_.Read(info[1], direction == kRead ? Msg::kIn : Msg::kOut, syscall);
-    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT | (direction == kRead ? MSG_CMSG_CLOEXEC : 0);
+    flags_ = FlagsArg(info[2]) | MSG_DONTWAIT;
   }
   Outcome Attempt() override {
     return Retrying(err, n_, [&] {
-      return direction == kRead ? sys::recvmmsg(fd, batch_.Headers(), batch_.size(), flags_, nullptr)
-                                : sys::sendmmsg(fd, batch_.Headers(), batch_.size(), flags_);
+      if (direction != kRead) return sys::sendmmsg(fd, batch_.Headers(), batch_.size(), flags_);
+      return ReceiveCloexec(batch_.HasControlRoom(), flags_,
+                            [&](int f) { return sys::recvmmsg(fd, batch_.Headers(), batch_.size(), f, nullptr); });
     });
   }
   Napi::Value Result(Napi::Env env) override {
