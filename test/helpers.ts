@@ -254,3 +254,26 @@ export class Interactive {
     await this.exited;
   }
 }
+
+/** Whether this process may create network namespaces (root: CI runs as root). */
+export const canNetns = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+
+/**
+ * Runs fn with `count` fresh network namespaces (each with lo up), named uniquely, then deletes them
+ * and everything in them (veth pairs die with their namespace). `setup` are `ip` commands run first,
+ * with {0}, {1}... standing for the namespaces' names.
+ */
+export async function withNetns<T>(count: number, setup: string[], fn: (names: string[]) => Promise<T> | T): Promise<T> {
+  const names = Array.from({ length: count }, (_, i) => `sockfd-${process.pid}-${Date.now() % 1e6}-${i}`);
+  const fill = (cmd: string) => cmd.replace(/\{(\d)\}/g, (_, i) => names[Number(i)]!);
+  try {
+    for (const name of names) {
+      execFileSync('ip', ['netns', 'add', name]);
+      execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+    }
+    for (const cmd of setup) execFileSync('sh', ['-c', fill(cmd)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    return await fn(names);
+  } finally {
+    for (const name of names) spawnSync('ip', ['netns', 'del', name]);
+  }
+}
