@@ -209,6 +209,7 @@ const unixPath = fc.oneof(
 );
 // Raw sockaddr bytes: a random buffer, the address part forced to loopback for the inet families and
 // the path to stay in the scratch directory for AF_UNIX, so no packet or file lands elsewhere.
+const hwAddr = fc.oneof(fc.constantFrom('00:00:00:00:00:00', '01:00:5e:00:00:01', '', 'zz', '01:02:', '1:2:3', 'aa:bb:cc:dd:ee:ff:00:11:22'), fc.uint8Array({ maxLength: 12 }), fc.string({ maxLength: 30 }));
 const rawSockaddr = fc.tuple(fc.constantFrom(s.AF_INET, s.AF_INET6, s.AF_UNIX, s.AF_UNSPEC, s.AF_NETLINK, 99, 0xffff), fc.uint8Array({ maxLength: 140 })).map(([family, b]) => {
   const out = new Uint8Array(b);
   if (out.length >= 2) new DataView(out.buffer).setUint16(0, family, true);
@@ -222,6 +223,11 @@ const addr = or(fc.oneof(
   fc.record({ family: fc.constantFrom('AF_INET6', s.AF_INET6), address: fc.oneof(fc.constantFrom('::1', '::', '::ffff:127.0.0.1'), junkIp, anyValue), port, flowinfo: int, scopeId: int }, { requiredKeys: ['family'] }),
   fc.record({ family: fc.constantFrom('AF_UNIX', 'AF_LOCAL', s.AF_UNIX), path: or(unixPath) }, { requiredKeys: ['family'] }),
   fc.record({ family: fc.oneof(fc.constantFrom('AF_UNSPEC', 'AF_FOO', s.AF_UNSPEC, s.AF_NETLINK), int) }),
+  // Linux's families (the run is in a network namespace of its own: nothing leaves it)
+  fc.record({ family: fc.constantFrom('AF_NETLINK', s.AF_NETLINK), pid: or(int), groups: or(int) }, { requiredKeys: ['family'] }),
+  fc.record({ family: fc.constantFrom('AF_PACKET', s.AF_PACKET), protocol: or(fc.oneof(fc.constantFrom(s.ETH_P_ALL, s.ETH_P_IP), int)), ifindex: or(fc.oneof(fc.constant(1), int)), hatype: or(int), pkttype: or(int), addr: or(hwAddr) }, { requiredKeys: ['family'] }),
+  fc.record({ family: fc.constantFrom('AF_VSOCK', s.AF_VSOCK), cid: or(int), port: or(int), flags: or(int) }, { requiredKeys: ['family'] }),
+  fc.record({ family: fc.constantFrom('AF_ALG', s.AF_ALG), type: or(fc.oneof(fc.constantFrom('hash', 'skcipher'), fc.string({ maxLength: 20 }))), name: or(fc.oneof(fc.constantFrom('sha256', ''), fc.string({ maxLength: 80 }))), feat: or(int), mask: or(int) }, { requiredKeys: ['family'] }),
   rawSockaddr,
   fc.constant(new Ref('sockaddr_in', () => Object.assign(new s.sockaddr_in(), { sin_family: s.AF_INET, sin_port: s.htons(listenerPort()) }))),
   fc.constant(new Ref('listener addr', () => s.getsockname(poolFdOf('tcpListener')))),
@@ -237,17 +243,27 @@ const cmsg = or(fc.oneof(
   fc.record({ cred: fc.constant(new Ref('own cred', () => ({ pid: process.pid, uid: process.getuid(), gid: process.getgid() }))) }),
   fc.record({ pktinfo: or(fc.record({ addr: fc.oneof(loop4, fc.constant('::1'), junkIp), ifindex: int }, { requiredKeys: [] })) }),
   fc.record({ timestamp: anyValue }),
+  fc.record({ level: or(fc.constantFrom(s.IPPROTO_IP, s.IPPROTO_IPV6)), type: or(fc.constantFrom(s.IP_TTL, s.IP_TOS, s.IPV6_HOPLIMIT, s.IPV6_TCLASS)), value: or(fc.oneof(fc.nat(255), int)) }),
 ));
 const control = or(fc.oneof(fc.array(cmsg, { maxLength: 4 }), bytes));
 const msgOut = or(fc.oneof(data, fc.array(data, { maxLength: 4 }), fc.record({ iov: datas, addr: or(fc.oneof(addr, fc.constant(null))), control }, { requiredKeys: [] })));
 const msgIn = or(fc.oneof(view, fc.array(view, { maxLength: 4 }), fc.record({ iov: bufs, controlLength: or(fc.oneof(fc.nat(400), int)) }, { requiredKeys: [] })));
 const vec = (msg) => or(fc.oneof({ weight: 8, arbitrary: fc.array(msg, { maxLength: 5 }) }, { weight: 1, arbitrary: fc.constant(new Ref('1025 messages', () => new Array(1025).fill(new Uint8Array(1)))) }));
-const level = or(fc.oneof(fc.constantFrom(s.SOL_SOCKET, s.IPPROTO_TCP, s.IPPROTO_IP, s.IPPROTO_IPV6, s.IPPROTO_UDP), int));
-const optname = or(fc.oneof(fc.constantFrom(...constants(/^(SO|TCP|IP|IPV6)_/)), int));
+const level = or(fc.oneof(fc.constantFrom(s.SOL_SOCKET, s.IPPROTO_TCP, s.IPPROTO_IP, s.IPPROTO_IPV6, s.IPPROTO_UDP, s.SOL_PACKET), int));
+const optname = or(fc.oneof(fc.constantFrom(...constants(/^(SO|TCP|IP|IPV6|MCAST|PACKET)_/)), int));
+const ip4 = or(fc.oneof(fc.constantFrom('239.1.2.3', '224.0.0.1', '127.0.0.1', '0.0.0.0'), junkIp));
+const bpfInsn = fc.record({ code: or(fc.oneof(fc.constantFrom(s.BPF_RET | s.BPF_K, s.BPF_LD | s.BPF_H | s.BPF_ABS, s.BPF_JMP | s.BPF_JEQ | s.BPF_K), int)), jt: or(fc.nat(255)), jf: or(fc.nat(255)), k: or(fc.oneof(fc.nat(0xffff), fc.constant(s.SKF_NET_OFF), int)) }, { requiredKeys: [] });
 const optval = or(fc.oneof(
   int, fc.boolean(), bytes,
+  fc.oneof(fc.constantFrom('lo', 'reno', 'cubic', 'tls', ''), fc.string({ maxLength: 20 })),
   fc.record({ onoff: or(fc.oneof(fc.boolean(), int)), linger: or(int) }),
   fc.record({ sec: or(int), usec: or(int) }),
+  fc.record({ multiaddr: ip4, interface: ip4, address: ip4, ifindex: or(int), sourceaddr: ip4 }, { requiredKeys: [] }),
+  fc.record({ multiaddr: or(fc.oneof(fc.constantFrom('ff15::1', '::1'), junkIp)), interface: or(int) }, { requiredKeys: [] }),
+  fc.record({ interface: or(int), group: addr, source: addr }, { requiredKeys: [] }),
+  fc.record({ ifindex: or(int), type: or(fc.oneof(fc.nat(4), int)), address: or(hwAddr) }, { requiredKeys: [] }),
+  fc.record({ addr, flags: or(int), prefixlen: or(int), ifindex: or(int), key: or(fc.oneof(fc.string({ maxLength: 90 }), bytes)) }, { requiredKeys: [] }),
+  fc.oneof({ weight: 8, arbitrary: fc.array(or(bpfInsn), { maxLength: 6 }) }, { weight: 1, arbitrary: fc.constant(new Ref('4097 instructions', () => new Array(4097).fill({ code: s.BPF_RET | s.BPF_K }))) }),
 ));
 const domain = or(fc.oneof(fc.constantFrom(...constants(/^AF_/)), int));
 const type = or(fc.oneof(fc.constantFrom(...constants(/^SOCK_/)), someOf(constants(/^SOCK_/)), int));
