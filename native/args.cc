@@ -87,6 +87,11 @@ Napi::Object ObjectArg(Napi::Value v, const std::string& name) {
   return v.As<Napi::Object>();
 }
 
+uint32_t OptionalU32(Napi::Object o, const char* key, const char* name, uint32_t max) {
+  Napi::Value v = o.Get(key);
+  return IsMissing(v) ? 0 : static_cast<uint32_t>(IntegerArg(v, name, 0, max));
+}
+
 std::string StringArg(Napi::Value v, const char* name) {
   if (!v.IsString()) ThrowInvalidArgType(v.Env(), name, "of type string", v);
   return v.As<Napi::String>().Utf8Value();

@@ -32,9 +32,9 @@ void EncodeProgram(Napi::Value v, OptionBytes& out) {
   for (uint32_t i = 0; i < program.Length(); i++) {
     std::string at = "value[" + std::to_string(i) + "]";
     Napi::Object o = StructArg(program.Get(i), "struct sock_filter", {"code", "jt", "jf", "k"});
-    insns[i].code = static_cast<uint16_t>(OptionalField(o, "code", (at + ".code").c_str(), UINT16_MAX));
-    insns[i].jt = static_cast<uint8_t>(OptionalField(o, "jt", (at + ".jt").c_str(), UINT8_MAX));
-    insns[i].jf = static_cast<uint8_t>(OptionalField(o, "jf", (at + ".jf").c_str(), UINT8_MAX));
+    insns[i].code = static_cast<uint16_t>(OptionalU32(o, "code", (at + ".code").c_str(), UINT16_MAX));
+    insns[i].jt = static_cast<uint8_t>(OptionalU32(o, "jt", (at + ".jt").c_str(), UINT8_MAX));
+    insns[i].jf = static_cast<uint8_t>(OptionalU32(o, "jf", (at + ".jf").c_str(), UINT8_MAX));
     // k is a u32 that C programs fill with negative offsets too (SKF_NET_OFF + 28): both are taken.
     Napi::Value k = o.Get("k");
     insns[i].k = IsMissing(k) ? 0 : static_cast<uint32_t>(IntegerArg(k, (at + ".k").c_str(), INT32_MIN, UINT32_MAX));

@@ -12,12 +12,6 @@ namespace sockfd {
 
 namespace {
 
-// Like a memset(0) struct in C: a field left out of the object stays zero.
-uint32_t OptionalU32(Napi::Object o, const char* key, const char* name, uint32_t max) {
-  Napi::Value v = o.Get(key);
-  return IsMissing(v) ? 0 : static_cast<uint32_t>(IntegerArg(v, name, 0, max));
-}
-
 uint16_t PortOf(Napi::Object o) {
   Napi::Value v = o.Get("port");
   if (IsMissing(v)) return 0;

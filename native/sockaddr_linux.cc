@@ -23,11 +23,6 @@ namespace sockfd {
 
 namespace {
 
-uint32_t U32Field(Napi::Object o, const char* key, const char* name, uint32_t max = UINT32_MAX) {
-  Napi::Value v = o.Get(key);
-  return IsMissing(v) ? 0 : static_cast<uint32_t>(IntegerArg(v, name, 0, max));
-}
-
 // The text of a NUL-padded char array that may fill it entirely.
 Napi::String FixedText(Napi::Env env, const unsigned char* text, size_t size) {
   const char* s = reinterpret_cast<const char*>(text);
@@ -91,18 +86,18 @@ bool LinuxAddressArg(int family, Napi::Object o, SockAddr& out) {
     case AF_NETLINK: {
       auto* nl = reinterpret_cast<sockaddr_nl*>(&out.storage);
       nl->nl_family = AF_NETLINK;
-      nl->nl_pid = U32Field(o, "pid", "addr.pid");
-      nl->nl_groups = U32Field(o, "groups", "addr.groups");
+      nl->nl_pid = OptionalU32(o, "pid", "addr.pid", UINT32_MAX);
+      nl->nl_groups = OptionalU32(o, "groups", "addr.groups", UINT32_MAX);
       out.length = sizeof(sockaddr_nl);
       return true;
     }
     case AF_PACKET: {
       auto* ll = reinterpret_cast<sockaddr_ll*>(&out.storage);
       ll->sll_family = AF_PACKET;
-      ll->sll_protocol = htons(static_cast<uint16_t>(U32Field(o, "protocol", "addr.protocol", UINT16_MAX)));
-      ll->sll_ifindex = static_cast<int>(U32Field(o, "ifindex", "addr.ifindex", INT32_MAX));
-      ll->sll_hatype = static_cast<uint16_t>(U32Field(o, "hatype", "addr.hatype", UINT16_MAX));
-      ll->sll_pkttype = static_cast<uint8_t>(U32Field(o, "pkttype", "addr.pkttype", UINT8_MAX));
+      ll->sll_protocol = htons(static_cast<uint16_t>(OptionalU32(o, "protocol", "addr.protocol", UINT16_MAX)));
+      ll->sll_ifindex = static_cast<int>(OptionalU32(o, "ifindex", "addr.ifindex", INT32_MAX));
+      ll->sll_hatype = static_cast<uint16_t>(OptionalU32(o, "hatype", "addr.hatype", UINT16_MAX));
+      ll->sll_pkttype = static_cast<uint8_t>(OptionalU32(o, "pkttype", "addr.pkttype", UINT8_MAX));
       ll->sll_halen = static_cast<uint8_t>(HwAddrArg(o.Get("addr"), "addr.addr", ll->sll_addr, sizeof(ll->sll_addr)));
       out.length = sizeof(sockaddr_ll);
       return true;
@@ -110,9 +105,9 @@ bool LinuxAddressArg(int family, Napi::Object o, SockAddr& out) {
     case AF_VSOCK: {
       auto* vm = reinterpret_cast<sockaddr_vm*>(&out.storage);
       vm->svm_family = AF_VSOCK;
-      vm->svm_cid = U32Field(o, "cid", "addr.cid");
-      vm->svm_port = U32Field(o, "port", "addr.port");
-      vm->svm_flags = static_cast<uint8_t>(U32Field(o, "flags", "addr.flags", UINT8_MAX));
+      vm->svm_cid = OptionalU32(o, "cid", "addr.cid", UINT32_MAX);
+      vm->svm_port = OptionalU32(o, "port", "addr.port", UINT32_MAX);
+      vm->svm_flags = static_cast<uint8_t>(OptionalU32(o, "flags", "addr.flags", UINT8_MAX));
       out.length = sizeof(sockaddr_vm);
       return true;
     }
@@ -121,8 +116,8 @@ bool LinuxAddressArg(int family, Napi::Object o, SockAddr& out) {
       alg->salg_family = AF_ALG;
       CStringArg(o.Get("type"), "addr.type", reinterpret_cast<char*>(alg->salg_type), sizeof(alg->salg_type));
       CStringArg(o.Get("name"), "addr.name", reinterpret_cast<char*>(alg->salg_name), sizeof(alg->salg_name));
-      alg->salg_feat = U32Field(o, "feat", "addr.feat");
-      alg->salg_mask = U32Field(o, "mask", "addr.mask");
+      alg->salg_feat = OptionalU32(o, "feat", "addr.feat", UINT32_MAX);
+      alg->salg_mask = OptionalU32(o, "mask", "addr.mask", UINT32_MAX);
       out.length = sizeof(sockaddr_alg);
       return true;
     }

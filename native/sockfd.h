@@ -80,6 +80,10 @@ Bytes DataArg(Napi::Value v, const char* name, std::string& storage);
 // pointer is taken. More than IOV_MAX is EINVAL, as the kernel would say, before anything is allocated.
 std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char* syscall);
 
+// A field of an object standing for a C struct: an integer in [0, max]; missing is 0, as in a
+// memset() struct.
+uint32_t OptionalU32(Napi::Object o, const char* key, const char* name, uint32_t max);
+
 // A JS string, as UTF-8.
 std::string StringArg(Napi::Value v, const char* name);
 

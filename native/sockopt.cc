@@ -77,8 +77,8 @@ void EncodeLinger(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct linger", {"onoff", "linger"});
   linger lg{};
   Napi::Value onoff = o.Get("onoff");
-  lg.l_onoff = onoff.IsBoolean() ? onoff.As<Napi::Boolean>().Value() : OptionalField(o, "onoff", "value.onoff", INT32_MAX);
-  lg.l_linger = static_cast<int>(OptionalField(o, "linger", "value.linger", INT32_MAX));
+  lg.l_onoff = onoff.IsBoolean() ? onoff.As<Napi::Boolean>().Value() : OptionalU32(o, "onoff", "value.onoff", INT32_MAX);
+  lg.l_linger = static_cast<int>(OptionalU32(o, "linger", "value.linger", INT32_MAX));
   PutStruct(out, lg);
 }
 
@@ -91,8 +91,8 @@ Napi::Value GetLinger(Napi::Env env, int fd, int level, int optname) {
 void EncodeTimeval(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct timeval", {"sec", "usec"});
   timeval tv{};
-  tv.tv_sec = static_cast<time_t>(OptionalField(o, "sec", "value.sec", INT32_MAX));
-  tv.tv_usec = static_cast<suseconds_t>(OptionalField(o, "usec", "value.usec", 999999));
+  tv.tv_sec = static_cast<time_t>(OptionalU32(o, "sec", "value.sec", INT32_MAX));
+  tv.tv_usec = static_cast<suseconds_t>(OptionalU32(o, "usec", "value.usec", 999999));
   PutStruct(out, tv);
 }
 
@@ -149,14 +149,9 @@ void StringValue(Napi::Env env, Napi::Value value, int level, int optname, Optio
     ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
                    "The \"value\" argument is a string, but this " + OptionNumbers(level, optname) +
                        " is not one of the string options (SO_BINDTODEVICE, TCP_CONGESTION, TCP_ULP...)");
-  std::string text = value.As<Napi::String>().Utf8Value();
-  if (text.find('\0') != std::string::npos)
-    ThrowTypeError(env, "ERR_INVALID_ARG_VALUE", "The \"value\" argument must not contain a NUL byte");
-  if (text.size() >= other->size)
-    ThrowRangeError(env, "ERR_OUT_OF_RANGE",
-                    std::string("The value of ") + other->name + " is too long: " + std::to_string(text.size()) +
-                        " bytes, at most " + std::to_string(other->size - 1) + " fit");
-  out.bytes.assign(text.begin(), text.end());
+  std::vector<char> text(other->size);
+  CStringArg(value, "value", text.data(), other->size);
+  out.bytes.assign(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(strnlen(text.data(), other->size)));
 }
 
 Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
@@ -250,11 +245,6 @@ socklen_t GetOptInto(Napi::Env env, int fd, int level, int optname, void* buf, s
   socklen_t len = size;
   if (sys::getsockopt(fd, level, optname, buf, &len) < 0) ThrowErrno(env, errno, "getsockopt");
   return std::min(len, size);
-}
-
-uint32_t OptionalField(Napi::Object o, const char* key, const char* name, uint32_t max) {
-  Napi::Value v = o.Get(key);
-  return IsMissing(v) ? 0 : static_cast<uint32_t>(IntegerArg(v, name, 0, max));
 }
 
 Napi::Object StructArg(Napi::Value v, const char* struct_name, std::initializer_list<const char*> fields) {

@@ -50,7 +50,4 @@ void PutStruct(OptionBytes& out, const T& value) {
 // (a typo would otherwise be a silent zero), throws.
 Napi::Object StructArg(Napi::Value v, const char* struct_name, std::initializer_list<const char*> fields);
 
-// A field of a value object: an unsigned integer in [0, max]; missing is 0, as in a memset() struct.
-uint32_t OptionalField(Napi::Object o, const char* key, const char* name, uint32_t max);
-
 }  // namespace sockfd

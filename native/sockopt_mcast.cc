@@ -33,7 +33,7 @@ void EncodeIpMreq(Napi::Value v, OptionBytes& out) {
     ip_mreqn m{};
     IpArg(o.Get("multiaddr"), "value.multiaddr", AF_INET, &m.imr_multiaddr);
     IpArg(o.Get("address"), "value.address", AF_INET, &m.imr_address);
-    m.imr_ifindex = static_cast<int>(OptionalField(o, "ifindex", "value.ifindex", INT32_MAX));
+    m.imr_ifindex = static_cast<int>(OptionalU32(o, "ifindex", "value.ifindex", INT32_MAX));
     PutStruct(out, m);
   } else {
     ip_mreq m{};
@@ -56,7 +56,7 @@ void EncodeIpv6Mreq(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct ipv6_mreq", {"multiaddr", "interface"});
   ipv6_mreq m{};
   IpArg(o.Get("multiaddr"), "value.multiaddr", AF_INET6, &m.ipv6mr_multiaddr);
-  m.ipv6mr_interface = OptionalField(o, "interface", "value.interface", UINT32_MAX);
+  m.ipv6mr_interface = OptionalU32(o, "interface", "value.interface", UINT32_MAX);
   PutStruct(out, m);
 }
 
@@ -69,7 +69,7 @@ void StorageArg(Napi::Value v, const char* name, sockaddr_storage& out) {
 void EncodeGroupReq(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct group_req", {"interface", "group"});
   group_req g{};
-  g.gr_interface = OptionalField(o, "interface", "value.interface", UINT32_MAX);
+  g.gr_interface = OptionalU32(o, "interface", "value.interface", UINT32_MAX);
   StorageArg(o.Get("group"), "value.group", g.gr_group);
   PutStruct(out, g);
 }
@@ -77,7 +77,7 @@ void EncodeGroupReq(Napi::Value v, OptionBytes& out) {
 void EncodeGroupSourceReq(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct group_source_req", {"interface", "group", "source"});
   group_source_req g{};
-  g.gsr_interface = OptionalField(o, "interface", "value.interface", UINT32_MAX);
+  g.gsr_interface = OptionalU32(o, "interface", "value.interface", UINT32_MAX);
   StorageArg(o.Get("group"), "value.group", g.gsr_group);
   StorageArg(o.Get("source"), "value.source", g.gsr_source);
   PutStruct(out, g);
@@ -87,8 +87,8 @@ void EncodeGroupSourceReq(Napi::Value v, OptionBytes& out) {
 void EncodePacketMreq(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct packet_mreq", {"ifindex", "type", "address"});
   packet_mreq m{};
-  m.mr_ifindex = static_cast<int>(OptionalField(o, "ifindex", "value.ifindex", INT32_MAX));
-  m.mr_type = static_cast<unsigned short>(OptionalField(o, "type", "value.type", UINT16_MAX));
+  m.mr_ifindex = static_cast<int>(OptionalU32(o, "ifindex", "value.ifindex", INT32_MAX));
+  m.mr_type = static_cast<unsigned short>(OptionalU32(o, "type", "value.type", UINT16_MAX));
   m.mr_alen = static_cast<unsigned short>(HwAddrArg(o.Get("address"), "value.address", m.mr_address, sizeof(m.mr_address)));
   PutStruct(out, m);
 }

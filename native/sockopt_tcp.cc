@@ -77,9 +77,9 @@ void EncodeMd5sig(Napi::Value v, OptionBytes& out) {
   tcp_md5sig m{};
   SockAddr addr = AddressArg(o.Get("addr"), "value.addr");
   std::memcpy(&m.tcpm_addr, &addr.storage, sizeof(m.tcpm_addr));
-  m.tcpm_flags = static_cast<uint8_t>(OptionalField(o, "flags", "value.flags", UINT8_MAX));
-  m.tcpm_prefixlen = static_cast<uint8_t>(OptionalField(o, "prefixlen", "value.prefixlen", 128));
-  m.tcpm_ifindex = static_cast<int>(OptionalField(o, "ifindex", "value.ifindex", INT32_MAX));
+  m.tcpm_flags = static_cast<uint8_t>(OptionalU32(o, "flags", "value.flags", UINT8_MAX));
+  m.tcpm_prefixlen = static_cast<uint8_t>(OptionalU32(o, "prefixlen", "value.prefixlen", 128));
+  m.tcpm_ifindex = static_cast<int>(OptionalU32(o, "ifindex", "value.ifindex", INT32_MAX));
   Napi::Value key = o.Get("key");
   std::string storage;
   Bytes b = IsMissing(key) ? Bytes{} : DataArg(key, "value.key", storage);
