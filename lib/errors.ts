@@ -45,7 +45,7 @@ export function invalidArgType(name: string, expected: string, actual: unknown):
   return Object.assign(new TypeError(`The "${name}" argument must be ${expected}. Received ${received}`), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
-/** A failed-syscall error made on the JS side (a closed Socket's EBADF), shaped like the addon's. */
-export function syscallError(syscall: string, code: string, errno: number): SyscallError {
-  return Object.assign(new Error(`${syscall} ${code}`), { code, errno, syscall });
+/** A failed-syscall error made on the JS side (a closed Socket's EBADF), shaped and worded like the addon's. */
+export function syscallError(syscall: string, code: string, errno: number, text: string): SyscallError {
+  return Object.assign(new Error(`${syscall} ${code}: ${text}`), { code, errno, syscall });
 }

@@ -92,13 +92,13 @@ export class Socket implements Disposable, AsyncDisposable {
 
   // The fd for a call, or the EBADF a closed fd would give in C.
   #use(syscall: string): number {
-    if (this.#fd < 0) throw syscallError(syscall, 'EBADF', EBADF);
+    if (this.#fd < 0) throw syscallError(syscall, 'EBADF', EBADF, 'bad file descriptor');
     return this.#fd;
   }
 
   // The same for a call that returns a promise: it rejects instead of throwing.
   #wait<T>(syscall: string, call: (fd: number) => Promise<T>): Promise<T> {
-    if (this.#fd < 0) return Promise.reject(syscallError(syscall, 'EBADF', EBADF));
+    if (this.#fd < 0) return Promise.reject(syscallError(syscall, 'EBADF', EBADF, 'bad file descriptor'));
     return call(this.#fd);
   }
 

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/un.h>
+#include <uv.h>
 
 #include <cerrno>
 #include <cmath>
@@ -45,12 +46,40 @@ void AppendAddress(std::string& msg, Napi::Object err, const sockaddr* sa, sockl
   }
 }
 
+// The error's text as Node prints it: libuv's table ("address already in use"), which Node's own errors
+// use (UV_E* are -errno on Unix); for an errno libuv has no entry for, glibc's, with a lowercase initial.
+std::string ErrnoText(int err) {
+  char buf[256];
+  uv_strerror_r(-err, buf, sizeof(buf));
+  if (std::strncmp(buf, "Unknown system error", 20) == 0) return Lowercased(strerror_r(err, buf, sizeof(buf)));  // GNU form
+  return buf;
+}
+
+// What a learner most often did to get this error, when one mistake is the usual cause.
+const char* Hint(int err, const std::string& syscall) {
+  if (err == EINVAL && (syscall == "accept" || syscall == "accept4"))
+    return "accept() takes a listening socket: call listen(fd, backlog) after bind() first";
+  if (err == EDESTADDRREQ && (syscall == "sendto" || syscall == "sendmsg" || syscall == "write"))
+    return "a datagram socket needs a destination: give sendto() an address, or connect() it first";
+  if (err == ENOTCONN && (syscall == "recvfrom" || syscall == "sendto" || syscall == "getpeername"))
+    return "the socket is not connected: connect() it (or accept() a connection) first";
+  if (err == EOPNOTSUPP && (syscall == "listen" || syscall == "accept" || syscall == "accept4"))
+    return "only stream sockets (SOCK_STREAM, SOCK_SEQPACKET) listen and accept";
+  return nullptr;
+}
+
 Napi::Error WithCode(Napi::Error err, const char* code) {
   err.Set("code", Napi::String::New(err.Env(), code));
   return err;
 }
 
 }  // namespace
+
+std::string Lowercased(const char* text) {
+  std::string s = text;
+  if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z')) s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
 
 const char* ErrnoName(int err) {
   for (const ErrnoEntry& e : kErrnoNames)
@@ -63,8 +92,10 @@ Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const sockad
   std::string code = name != nullptr ? name : "Unknown system error " + std::to_string(err);
   Napi::Error error = Napi::Error::New(env, "");
   Napi::Object o = error.Value();
-  std::string msg = std::string(syscall) + " " + code;
+  // Node's form: "bind EADDRINUSE: address already in use 127.0.0.1:4321"
+  std::string msg = std::string(syscall) + " " + code + ": " + ErrnoText(err);
   AppendAddress(msg, o, sa, salen);
+  if (const char* hint = Hint(err, syscall)) msg.append(" (").append(hint).append(")");
   o.Set("message", Napi::String::New(env, msg));
   o.Set("code", Napi::String::New(env, code));
   o.Set("errno", Napi::Number::New(env, err));

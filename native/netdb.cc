@@ -50,7 +50,11 @@ const char* EaiName(int code) {
 // EAI_SYSTEM, the errno error itself (`sys_errno`, saved by the thread that made the call).
 [[noreturn]] void ThrowEai(Napi::Env env, int code, int sys_errno, const char* syscall, const std::string& host) {
   if (code == EAI_SYSTEM) ThrowErrno(env, sys_errno, syscall);
-  Napi::Error error = Napi::Error::New(env, std::string(syscall) + " " + EaiName(code) + (host.empty() ? "" : " " + host));
+  // "getaddrinfo EAI_NONAME: name or service not known nosuchhost (errno -2 is an EAI_* value of
+  // <netdb.h>, not an errno)": the numbers overlap errno's, so the message says whose it is.
+  Napi::Error error = Napi::Error::New(env, std::string(syscall) + " " + EaiName(code) + ": " + Lowercased(gai_strerror(code)) +
+                                                (host.empty() ? "" : " " + host) + " (errno " + std::to_string(code) +
+                                                " is an EAI_* value of <netdb.h>, not an errno)");
   error.Set("code", Napi::String::New(env, EaiName(code)));
   error.Set("errno", Napi::Number::New(env, code));
   error.Set("syscall", Napi::String::New(env, syscall));
@@ -301,7 +305,9 @@ class HostCall {
     const char* syscall = kind_ == kByName ? "gethostbyname" : kind_ == kByName2 ? "gethostbyname2" : "gethostbyaddr";
     if (result_ == nullptr) {
       if (herr_ == NETDB_INTERNAL || (rc_ != 0 && herr_ == 0)) ThrowErrno(env, rc_ != 0 ? rc_ : EINVAL, syscall);
-      Napi::Error error = Napi::Error::New(env, std::string(syscall) + " " + HerrnoName(herr_) + (name_.empty() ? "" : " " + name_));
+      Napi::Error error = Napi::Error::New(env, std::string(syscall) + " " + HerrnoName(herr_) + ": " + Lowercased(hstrerror(herr_)) +
+                                                    (name_.empty() ? "" : " " + name_) + " (errno " + std::to_string(herr_) +
+                                                    " is an h_errno value of <netdb.h>, not an errno)");
       error.Set("code", HerrnoName(herr_));
       error.Set("errno", static_cast<double>(herr_));
       error.Set("syscall", syscall);

@@ -153,9 +153,14 @@ void IpArg(Napi::Value v, const char* name, int af, void* dst) {
   if (IsMissing(v)) return;  // dst is already zero: INADDR_ANY / in6addr_any
   if (!v.IsString()) ThrowInvalidArgType(v.Env(), name, "of type string", v);
   std::string s = v.As<Napi::String>().Utf8Value();
-  if (s.size() != std::strlen(s.c_str()) || inet_pton(af, s.c_str(), dst) != 1)
+  if (s.size() != std::strlen(s.c_str()) || inet_pton(af, s.c_str(), dst) != 1) {
+    // Letters no address of the family has: most likely a host name, which the address calls never look up.
+    const char* letters = af == AF_INET ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" : "ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ";
+    bool name = s.find_first_of(letters) != std::string::npos;
     ThrowTypeError(v.Env(), "ERR_INVALID_IP_ADDRESS",
-                   std::string("Invalid ") + (af == AF_INET ? "IPv4" : "IPv6") + " address: " + s);
+                   std::string("Invalid ") + (af == AF_INET ? "IPv4" : "IPv6") + " address: " + s +
+                       (name ? " (a host name? addresses are numeric here: look the name up with getaddrinfo() first)" : ""));
+  }
 }
 
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {

@@ -29,6 +29,8 @@ const char* ErrnoName(int err);
 // 127.0.0.1:1".
 Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const sockaddr* sa = nullptr,
                        socklen_t salen = 0);
+// libc's message text ("Name or service not known") with a lowercase initial, as Node's texts are.
+std::string Lowercased(const char* text);
 [[noreturn]] void ThrowErrno(Napi::Env env, int err, const char* syscall, const sockaddr* sa = nullptr,
                              socklen_t salen = 0);
 

@@ -54,7 +54,7 @@ describe('the raw-socket ping example', () => {
   it.runIf(hasSetpriv)('without CAP_NET_RAW, socket() fails with a clear EPERM', () => {
     const r = spawnSync('setpriv', ['--bounding-set', '-net_raw', '--inh-caps', '-net_raw', process.execPath, ping], { encoding: 'utf8', timeout: 15_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('ping: socket EPERM: raw sockets need CAP_NET_RAW (run as root)\n');
+    expect(r.stderr).toBe('ping: socket EPERM: operation not permitted: raw sockets need CAP_NET_RAW (run as root)\n');
   });
 });
 

@@ -98,7 +98,7 @@ describe('af_alg.ts: SHA-256 by the kernel', () => {
   it.runIf(!kernelHasAlg)('on a kernel without AF_ALG (this one): the errno and why, status 2', () => {
     const r = runExample('af_alg', []);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('af_alg: socket EAFNOSUPPORT: this kernel has no AF_ALG hash interface (CONFIG_CRYPTO_USER_API_HASH)\n');
+    expect(r.stderr).toBe('af_alg: socket EAFNOSUPPORT: address family not supported: this kernel has no AF_ALG hash interface (CONFIG_CRYPTO_USER_API_HASH)\n');
   });
 });
 
@@ -126,7 +126,7 @@ describe('sniff.ts: AF_PACKET with a BPF filter', () => {
   it.runIf(spawnSync('setpriv', ['--help']).status === 0)('without CAP_NET_RAW: the errno and why, status 2', () => {
     const r = spawnSync('setpriv', ['--bounding-set', '-net_raw', '--inh-caps', '-net_raw', process.execPath, example('sniff')], { encoding: 'utf8', timeout: 15_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('sniff: socket EPERM: packet sockets need CAP_NET_RAW (run as root)\n');
+    expect(r.stderr).toBe('sniff: socket EPERM: operation not permitted: packet sockets need CAP_NET_RAW (run as root)\n');
   });
 });
 

@@ -85,7 +85,7 @@ describe('waiting and immediate calls', () => {
     try {
       const error = await p.connect(fd, { family: 'AF_INET', address: '127.0.0.1', port: free.port }).catch((e) => e);
       expect(error).toMatchObject({ code: 'ECONNREFUSED', errno: s.ECONNREFUSED, syscall: 'connect', address: '127.0.0.1', port: free.port });
-      expect(error.message).toBe(`connect ECONNREFUSED 127.0.0.1:${free.port}`);
+      expect(error.message).toBe(`connect ECONNREFUSED: connection refused 127.0.0.1:${free.port}`);
     } finally {
       s.close(fd);
     }

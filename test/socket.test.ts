@@ -76,7 +76,7 @@ describe('close()', () => {
     const fd = s.socket(s.AF_UNIX, s.SOCK_DGRAM);
     s.close(fd);
     expect(isOpen(fd)).toBe(false);
-    expect(() => s.close(fd)).toThrow(expect.objectContaining({ code: 'EBADF', errno: s.EBADF, syscall: 'close', message: 'close EBADF' }));
+    expect(() => s.close(fd)).toThrow(expect.objectContaining({ code: 'EBADF', errno: s.EBADF, syscall: 'close', message: 'close EBADF: bad file descriptor' }));
   });
 });
 

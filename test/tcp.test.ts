@@ -72,7 +72,7 @@ describe.each(families)('TCP over $name', ({ name, af, loopback }) => {
       }
       const shown = name === 'AF_INET' ? `127.0.0.1:${port}` : `::1:${port}`;
       expect(err).toMatchObject({ code: 'ECONNREFUSED', errno: s.ECONNREFUSED, syscall: 'connect', address: loopback, port });
-      expect(err.message).toBe(`connect ECONNREFUSED ${shown}`);
+      expect(err.message).toBe(`connect ECONNREFUSED: connection refused ${shown}`);
     } finally {
       s.close(client);
     }
@@ -138,7 +138,7 @@ describe('EADDRINUSE and SO_REUSEADDR (the seeds\' TIME_WAIT story)', () => {
     const server = tcpListener('AF_INET', true);
     const other = s.socket(s.AF_INET, s.SOCK_STREAM);
     try {
-      const inUse = expect.objectContaining({ code: 'EADDRINUSE', syscall: 'bind', message: `bind EADDRINUSE 127.0.0.1:${server.port}` });
+      const inUse = expect.objectContaining({ code: 'EADDRINUSE', syscall: 'bind', message: `bind EADDRINUSE: address already in use 127.0.0.1:${server.port}` });
       expect(() => s.bind(other, { family: 'AF_INET', address: '127.0.0.1', port: server.port })).toThrow(inUse);
       s.setsockopt(other, s.SOL_SOCKET, s.SO_REUSEADDR, 1);
       // SO_REUSEADDR is for TIME_WAIT, not for two listeners (that is SO_REUSEPORT)

@@ -39,7 +39,7 @@ describe('AF_UNIX stream', () => {
     const fd = s.socket(s.AF_UNIX, s.SOCK_STREAM);
     try {
       expect(() => s.connect(fd, { family: 'AF_UNIX', path: '/nonexistent/sockfd.sock' })).toThrow(
-        expect.objectContaining({ code: 'ENOENT', syscall: 'connect', address: '/nonexistent/sockfd.sock', message: 'connect ENOENT /nonexistent/sockfd.sock' }),
+        expect.objectContaining({ code: 'ENOENT', syscall: 'connect', address: '/nonexistent/sockfd.sock', message: 'connect ENOENT: no such file or directory /nonexistent/sockfd.sock' }),
       );
     } finally {
       s.close(fd);
