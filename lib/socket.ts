@@ -6,9 +6,13 @@
  *
  * @module
  */
+import { Duplex } from 'node:stream';
+import { inspect, type InspectOptions } from 'node:util';
+
 import type { Address, AddressInput } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue } from './binding.js';
-import { EBADF, F_DUPFD_CLOEXEC, SO_TYPE, SOL_SOCKET } from './constants.js';
+import * as constants from './constants.js';
+import { EBADF, ECANCELED, F_DUPFD_CLOEXEC, SHUT_WR, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_DGRAM, SOL_SOCKET } from './constants.js';
 import { syscallError } from './errors.js';
 import type { ReceivedFds } from './msg.js';
 import * as p from './promises.js';
@@ -17,6 +21,22 @@ const n = native;
 
 // The fd that dup() has just made: known to be a socket, so the constructor need not ask the kernel.
 let duplicated = -1;
+
+// A constant's name by its value, for inspect(): the name with the prefix (less the aliases in `skip`),
+// or the number.
+function constantName(prefix: string, value: number, skip: string[] = []): string | number {
+  for (const [name, v] of Object.entries(constants)) if (v === value && name.startsWith(prefix) && !skip.includes(name)) return name;
+  return value;
+}
+
+// An address as text for inspect(): "127.0.0.1:4321", "[::1]:4321", the path, or the object.
+function addressText(a: Address | null): string | undefined {
+  if (a === null) return undefined;
+  if (a.family === 'AF_INET') return `${a.address}:${a.port}`;
+  if (a.family === 'AF_INET6') return `[${a.address}]:${a.port}`;
+  if (a.family === 'AF_UNIX') return typeof a.path === 'string' ? JSON.stringify(a.path) : inspect(a.path);
+  return inspect(a, { breakLength: Infinity });
+}
 
 /**
  * A socket that owns its fd: `new Socket(AF_INET, SOCK_STREAM)` or `Socket.from(fd)`. `close()` (or
@@ -28,8 +48,11 @@ let duplicated = -1;
  * To hand the fd to node:net, detach it first: `new net.Socket({ fd: sock.detach() })` or
  * `server.listen({ fd: sock.detach() })`. From then on node:net owns the fd and closes it.
  */
-export class Socket implements Disposable, AsyncDisposable {
+export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer> {
   #fd: number;
+  #family = -1; // read once, then kept: they never change for a socket
+  #type = -1;
+  #proto = -1;
 
   /**
    * Creates a socket (close-on-exec): socket(2), https://man7.org/linux/man-pages/man2/socket.2.html
@@ -88,6 +111,69 @@ export class Socket implements Disposable, AsyncDisposable {
   /** True once close() or detach() has run. */
   get closed(): boolean {
     return this.#fd < 0;
+  }
+
+  /**
+   * The address family (AF_INET...), read once with getsockopt(2) SO_DOMAIN, https://man7.org/linux/man-pages/man2/getsockopt.2.html
+   *
+   * `getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len);` Kept after close, as Python's `family` is.
+   *
+   * @throws EBADF if closed before it was first read.
+   */
+  get family(): number {
+    if (this.#family < 0) this.#family = n.getsockopt(this.#use('getsockopt'), SOL_SOCKET, SO_DOMAIN) as number;
+    return this.#family;
+  }
+
+  /**
+   * The socket type (SOCK_STREAM...), read once with getsockopt(2) SO_TYPE, https://man7.org/linux/man-pages/man2/getsockopt.2.html
+   *
+   * `getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);` (without SOCK_NONBLOCK / SOCK_CLOEXEC, which are fd flags).
+   *
+   * @throws EBADF if closed before it was first read.
+   */
+  get type(): number {
+    if (this.#type < 0) this.#type = n.getsockopt(this.#use('getsockopt'), SOL_SOCKET, SO_TYPE) as number;
+    return this.#type;
+  }
+
+  /**
+   * The protocol (IPPROTO_TCP...), read once with getsockopt(2) SO_PROTOCOL, https://man7.org/linux/man-pages/man2/getsockopt.2.html
+   *
+   * `getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len);`
+   *
+   * @throws EBADF if closed before it was first read.
+   */
+  get proto(): number {
+    if (this.#proto < 0) this.#proto = n.getsockopt(this.#use('getsockopt'), SOL_SOCKET, SO_PROTOCOL) as number;
+    return this.#proto;
+  }
+
+  /**
+   * What util.inspect() and console.log() show, as Python's repr does: `Socket { fd: 4, family:
+   * 'AF_INET', type: 'SOCK_STREAM', proto: 6, laddr: '127.0.0.1:4321', raddr: ... }`, or `Socket
+   * [closed]`. Reads them with getsockopt(2) and getsockname(2)/getpeername(2), https://man7.org/linux/man-pages/man2/getsockname.2.html
+   *
+   * `int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);` Never throws: a field
+   * that cannot be read is left out.
+   */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    if (this.#fd < 0) return 'Socket [closed]';
+    const fields: Record<string, unknown> = { fd: this.#fd };
+    const read = (name: string, get: () => unknown) => {
+      try {
+        const v = get();
+        if (v !== undefined) fields[name] = v;
+      } catch {
+        // not a socket any more (closed behind our back), or no such address: left out
+      }
+    };
+    read('family', () => constantName('AF_', this.family, ['AF_FILE', 'AF_LOCAL']));
+    read('type', () => constantName('SOCK_', this.type, ['SOCK_NONBLOCK', 'SOCK_CLOEXEC']));
+    read('proto', () => this.proto);
+    read('laddr', () => addressText(n.getsockname(this.#fd)));
+    read('raddr', () => addressText(n.getpeername(this.#fd)));
+    return `Socket ${inspect(fields, { ...options, breakLength: Infinity })}`;
   }
 
   // The fd for a call, or the EBADF a closed fd would give in C.
@@ -362,6 +448,73 @@ export class Socket implements Disposable, AsyncDisposable {
     this.#fd = -1;
     n.release(fd);
     return fd;
+  }
+
+  /**
+   * Reads until the end: `for await (const chunk of sock)` yields what each recv(2) returns, https://man7.org/linux/man-pages/man2/recv.2.html
+   *
+   * `ssize_t recv(int sockfd, void *buf, size_t len, int flags);` A stream socket yields chunks of at
+   * most 64 KiB and ends at end of stream (recv returns 0); a datagram or seqpacket socket yields one
+   * message each (SOCK_SEQPACKET ends at 0 too; a datagram socket, whose empty datagrams are messages,
+   * ends when it is closed). Each chunk is a new Buffer.
+   *
+   * @throws what recv throws, but for the ECANCELED of a close while it waits: that ends the loop.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    const endsAtZero = this.type !== SOCK_DGRAM;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(65536);
+      let got: number;
+      try {
+        got = await this.recv(buf);
+      } catch (e) {
+        if ((e as { errno?: number }).errno === ECANCELED || this.closed) return; // closed while waiting
+        throw e;
+      }
+      if (got === 0 && endsAtZero) return;
+      yield buf.subarray(0, got);
+    }
+  }
+
+  /**
+   * A node:stream Duplex over this socket, for code that takes a stream (`stream.pipeline`, parsers,
+   * `http`-style consumers). Reading is recv(2), writing sendAll, end() is shutdown(2) SHUT_WR, and
+   * destroying the Duplex closes the socket: it takes the Socket over. https://man7.org/linux/man-pages/man2/recv.2.html
+   *
+   * `ssize_t recv(int sockfd, void *buf, size_t len, int flags);` For stream and seqpacket sockets
+   * (byte order kept; a seqpacket's record boundaries are not). To give the fd to node:net instead, use
+   * `new net.Socket({ fd: sock.detach() })`.
+   *
+   * @throws TypeError (ERR_INVALID_ARG_VALUE) for a datagram socket; EBADF once closed.
+   */
+  toDuplex(): Duplex {
+    if (this.type === SOCK_DGRAM)
+      throw Object.assign(new TypeError('toDuplex() is for stream and seqpacket sockets: a datagram socket has no byte stream'), { code: 'ERR_INVALID_ARG_VALUE' });
+    const sock = this;
+    return new Duplex({
+      read(size) {
+        const buf = Buffer.allocUnsafe(Math.max(size, 16384));
+        sock.recv(buf).then(
+          (got) => this.push(got === 0 ? null : buf.subarray(0, got)),
+          (e: { errno?: number }) => (e.errno === ECANCELED ? this.push(null) : this.destroy(e as Error)),
+        );
+      },
+      write(chunk: Buffer, _encoding, callback) {
+        sock.sendAll(chunk).then(() => callback(), callback);
+      },
+      final(callback) {
+        try {
+          sock.shutdown(SHUT_WR);
+          callback();
+        } catch (e) {
+          callback(e as Error);
+        }
+      },
+      destroy(error, callback) {
+        sock.close();
+        callback(error);
+      },
+    });
   }
 
   /** `using sock = new Socket(...)` closes it at the end of the block: close(2). Never throws. */

@@ -163,3 +163,88 @@ describe('Socket', () => {
     expect(isOpen(fd)).toBe(false);
   });
 });
+
+describe('Socket you can see and stream', () => {
+  it('inspect() shows fd, family, type, protocol and both addresses, as Python\'s repr; a closed one says so', async () => {
+    const { inspect } = await import('node:util');
+    const server = new Socket(s.AF_INET, s.SOCK_STREAM);
+    const client = new Socket(s.AF_INET, s.SOCK_STREAM);
+    server.bind(loopback);
+    server.listen();
+    const port = (server.getsockname() as s.InetAddress).port;
+    expect(inspect(server)).toBe(`Socket { fd: ${server.fd}, family: 'AF_INET', type: 'SOCK_STREAM', proto: ${s.IPPROTO_TCP}, laddr: '127.0.0.1:${port}' }`);
+    const [[conn]] = await Promise.all([server.accept(), client.connect(server.getsockname()!)]);
+    const local = client.getsockname() as s.InetAddress;
+    expect(inspect(client)).toBe(`Socket { fd: ${client.fd}, family: 'AF_INET', type: 'SOCK_STREAM', proto: ${s.IPPROTO_TCP}, laddr: '127.0.0.1:${local.port}', raddr: '127.0.0.1:${port}' }`);
+    for (const sock of [server, client, conn]) sock.close();
+    expect(inspect(client)).toBe('Socket [closed]');
+    const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_SEQPACKET);
+    const pair = Socket.from(a);
+    expect(inspect(pair)).toBe(`Socket { fd: ${a}, family: 'AF_UNIX', type: 'SOCK_SEQPACKET', proto: 0, laddr: '""', raddr: '""' }`);
+    pair.close();
+    s.close(b);
+  });
+
+  it('family, type and proto: read once with getsockopt, kept after close; EBADF if never read before', () => {
+    const sock = new Socket(s.AF_INET6, s.SOCK_DGRAM);
+    expect([sock.family, sock.type, sock.proto]).toEqual([s.AF_INET6, s.SOCK_DGRAM, s.IPPROTO_UDP]);
+    sock.close();
+    expect([sock.family, sock.type, sock.proto]).toEqual([s.AF_INET6, s.SOCK_DGRAM, s.IPPROTO_UDP]);
+    const other = new Socket(s.AF_INET, s.SOCK_STREAM);
+    other.close();
+    expect(() => other.family).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'getsockopt' }));
+  });
+
+  it('for await: a stream to its end, chunk by chunk; a datagram socket one message each (empty ones too) until closed', async () => {
+    const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM);
+    const reader = Socket.from(a);
+    const sent = Buffer.alloc(300_000).map((_, i) => i % 251);
+    const writing = (async () => {
+      await (await import('sockfd/promises')).sendAll(b, sent);
+      s.shutdown(b, s.SHUT_WR);
+    })();
+    const chunks: Buffer[] = [];
+    for await (const chunk of reader) chunks.push(chunk);
+    await writing;
+    expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(65536);
+    reader.close();
+    s.close(b);
+
+    const [x, y] = s.socketpair(s.AF_UNIX, s.SOCK_DGRAM);
+    const dgram = Socket.from(x);
+    for (const m of ['one', '', 'three']) s.send(y, m);
+    const got: string[] = [];
+    for await (const m of dgram) {
+      got.push(m.toString());
+      if (got.length === 3) setImmediate(() => dgram.close()); // the loop ends when the socket closes
+    }
+    expect(got).toEqual(['one', '', 'three']);
+    s.close(y);
+  });
+
+  it('toDuplex(): stream.pipeline echoes a node:net client\'s megabyte back, and end() is shutdown(SHUT_WR)', async () => {
+    const { pipeline } = await import('node:stream/promises');
+    const { randomBytes } = await import('node:crypto');
+    const server = new Socket(s.AF_INET, s.SOCK_STREAM);
+    server.bind(loopback);
+    server.listen();
+    const port = (server.getsockname() as s.InetAddress).port;
+    const data = randomBytes(1 << 20);
+    const client = net.connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    client.on('data', (d) => received.push(d));
+    const [conn] = await server.accept();
+    const duplex = conn.toDuplex();
+    const echoing = pipeline(duplex, duplex); // the server echoes until the client's FIN, then sends its own
+    client.end(data);
+    await Promise.all([echoing, once(client, 'end')]);
+    expect(Buffer.concat(received).equals(data)).toBe(true);
+    expect(conn.closed).toBe(true); // the pipeline destroyed the Duplex, which closed the socket
+    client.destroy();
+    server.close();
+    const udp = new Socket(s.AF_INET, s.SOCK_DGRAM);
+    expect(() => udp.toDuplex()).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' }));
+    udp.close();
+  });
+});

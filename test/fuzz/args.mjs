@@ -422,6 +422,7 @@ const methods = {
   recvFds: async.recvFds.slice(1), shutdown: sync.shutdown.slice(1), setsockopt: sync.setsockopt.slice(1),
   getsockopt: sync.getsockopt.slice(1), getsockname: [], getpeername: [], setNonBlocking: [or(fc.boolean())],
   close: [], detach: [], dup: [], [Symbol.dispose]: [], [Symbol.asyncDispose]: [],
+  toDuplex: [], [Symbol.asyncIterator]: [], [Symbol.for('nodejs.util.inspect.custom')]: [or(int), anyValue],
 };
 const structs = {
   sockaddr_in: ['sin_family', 'sin_port', 'sin_addr.s_addr'],
