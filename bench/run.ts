@@ -12,8 +12,10 @@
 // Runs every workload through every contender (sockfd/promises, the sockfd sync layer, node:net or
 // node:dgram, C), client and server in separate processes on loopback. Each contender is a pair of
 // long-lived processes driven over stdin (bench/common.ts has the protocol); runs are interleaved
-// (A B C, B C A, ...) after one warm-up run each. Prints a table of medians and ratios, counts the
-// syscalls per round trip with strace -c, and writes bench/results/<mode>.json and .svg (or into --out).
+// (A B C, B C A, ...) after one warm-up run each. Prints a table of medians and ratios (and, on stderr,
+// a progress line per measurement with the time left), counts the syscalls per round trip with
+// strace -c, and writes <mode>.json and .svg into --out, or a fresh folder under the system's temporary
+// directory: the committed bench/results/ is only written on purpose (--out bench/results).
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -176,13 +178,34 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+// "[3/14] TCP ping-pong 1 KiB, one core: node:net run 2/5, 1m12s elapsed, ~3m left" on stderr before
+// each measurement (a silent minute looks like a hang); rewritten in place on a terminal.
+const progress = { done: 0, total: 0, started: Date.now(), workload: 0, workloads: 0 };
+const clock = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${Math.round(ms / 1000)}s`);
+function report(w: Workload, c: ContenderId, run: number): void {
+  const elapsed = Date.now() - progress.started;
+  const left = progress.done > 0 ? `, ~${clock((elapsed / progress.done) * (progress.total - progress.done))} left` : '';
+  const what = run === 0 ? 'warm-up' : `run ${run}/${runs}`;
+  const line = `[${progress.workload}/${progress.workloads}] ${w.title}, ${PLACEMENT_LABEL[placement]}: ${w.label(c)} ${what}, ${clock(elapsed)} elapsed${left}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
+  else process.stderr.write(`${line}\n`);
+}
+async function measured(w: Workload, c: ContenderId, run: number): Promise<Sample> {
+  report(w, c, run);
+  const sample = await measure(w, c);
+  progress.done++;
+  return sample;
+}
+
 async function runWorkload(w: Workload): Promise<Summary> {
   const samples = new Map<ContenderId, Sample[]>(w.contenders.map((c) => [c, []]));
-  for (const c of w.contenders) await measure(w, c); // warm-up
+  progress.workload++;
+  for (const c of w.contenders) await measured(w, c, 0); // warm-up
   for (let r = 0; r < runs; r++) {
     const order = w.contenders.map((_, i) => w.contenders[(i + r) % w.contenders.length]!);
-    for (const c of order) samples.get(c)!.push(await measure(w, c));
+    for (const c of order) samples.get(c)!.push(await measured(w, c, r + 1));
   }
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const results: Summary['results'] = {};
   for (const [c, s] of samples) {
     const values = s.map((x) => x.value);
@@ -292,6 +315,8 @@ async function main(): Promise<void> {
   console.log(`pinned with taskset: ${placements.map((p) => `${PLACEMENT_LABEL[p]} (${p === 'same' ? `server and client on CPU ${lastCpu}` : `server on CPU 0, client on CPU ${lastCpu}`})`).join('; ')}\n`);
   console.log(header);
   const started = Date.now();
+  progress.workloads = selected.length * placements.length;
+  progress.total = placements.length * selected.reduce((n, w) => n + w.contenders.length * (runs + 1), 0);
   const summaries: Summary[] = [];
   for (const p of placements) {
     placement = p;
@@ -334,7 +359,7 @@ async function main(): Promise<void> {
   const secs = (Date.now() - started) / 1000;
   console.log(`\n${fmt(secs, 1)} s`);
 
-  const out = resolve(argValue('--out') ?? join(root, 'bench/results'));
+  const out = resolve(argValue('--out') ?? mkdtempSync(join(tmpdir(), `sockfd-bench-${mode}-`)));
   mkdirSync(out, { recursive: true });
   const report = { mode, runs, machine, placements: placements.map((p) => PLACEMENT_LABEL[p]), seconds: secs, workloads: summaries, syscalls, targets };
   writeFileSync(join(out, `${mode}.json`), JSON.stringify(report, null, 2) + '\n');
