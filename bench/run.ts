@@ -22,7 +22,7 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chart } from './chart.js';
+import { chart, type ChartTarget } from './chart.js';
 import { pattern } from './common.js';
 import { type ContenderId, fileSize, fmt, fmtIn, isSockfd, ratio, type Summary, type Workload, workloads } from './workloads.js';
 
@@ -367,7 +367,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${join(out, `${mode}.json`)} and ${join(out, `${mode}.svg`)}`);
 }
 
-interface Target {
+interface Target extends Partial<ChartTarget> {
   text: string;
   met: boolean;
   measured: string;
@@ -380,7 +380,7 @@ function evaluateTargets(summaries: Summary[], syscalls: Record<string, Record<s
     const atLeast = (id: string, a: ContenderId, b: ContenderId, min: number, text: string) => {
       const s = byId.get(id);
       const r = s && ratio(s, a, b);
-      if (r !== undefined) targets.push({ text: `${text} [${label}]`, met: r >= min, measured: `${fmt(r, 2)}x` });
+      if (r !== undefined) targets.push({ text: `${text} [${label}]`, met: r >= min, measured: `${fmt(r, 2)}x`, id, placement: label, contender: a, versus: b, min });
     };
     atLeast('tcp-pp-64', 'promises', 'node', 1.5, 'TCP ping-pong 64 B, sockfd/promises >= 1.5x node:net');
     atLeast('tcp-pp-64', 'promises', 'c', 0.85, 'TCP ping-pong 64 B, sockfd/promises >= 0.85x C blocking');
