@@ -7,8 +7,8 @@
 import { createInterface } from 'node:readline';
 
 import {
-  AF_INET, bind, close, getsockname, htons, inet_addr, listen, setsockopt, SO_REUSEADDR, sockaddr_in, socket,
-  SOCK_STREAM, SOL_SOCKET, type InetAddress,
+  asInet, AF_INET, bind, close, getsockname, htons, inet_addr, listen, setsockopt, SO_REUSEADDR, sockaddr_in, socket,
+  SOCK_STREAM, SOL_SOCKET,
 } from 'sockfd';
 import { accept, recv, send } from 'sockfd/promises';
 
@@ -47,10 +47,10 @@ local.sin_addr.s_addr = inet_addr(process.argv[2]!); // inet_addr(3)
 setsockopt(listen_sock, SOL_SOCKET, SO_REUSEADDR, 1); // setsockopt(2)
 bind(listen_sock, local); // bind(2)
 listen(listen_sock, 5); // listen(2)
-console.log(`listening on port ${(getsockname(listen_sock) as InetAddress).port}`);
+console.log(`listening on port ${asInet(getsockname(listen_sock)).port}`);
 for (;;) {
   const { fd: client_sock, addr } = await accept(listen_sock); // accept4(2), waiting on the event loop
-  const peer = addr as InetAddress;
+  const peer = asInet(addr);
   console.log(`get a new link,socket -> ${peer.address}:${peer.port}`);
   void serveClient(client_sock); // pthread_create + pthread_detach: runs on, unawaited
 }

@@ -8,8 +8,8 @@
 import { writeSync } from 'node:fs';
 
 import {
-  accept, AF_INET, bind, close, FD_ISSET, FD_SET, fd_set, FD_ZERO, getsockname, htons, inet_addr, listen, read, select, setsockopt,
-  SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, write, type InetAddress,
+  asInet, accept, AF_INET, bind, close, FD_ISSET, FD_SET, fd_set, FD_ZERO, getsockname, htons, inet_addr, listen, read, select, setsockopt,
+  SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, write,
 } from 'sockfd';
 
 if (process.argv.length !== 4) {
@@ -24,7 +24,7 @@ local.sin_addr.s_addr = inet_addr(process.argv[2]!);
 setsockopt(listen_sock, SOL_SOCKET, SO_REUSEADDR, 1);
 bind(listen_sock, local);
 listen(listen_sock, 5);
-console.log(`listening on port ${(getsockname(listen_sock) as InetAddress).port}`);
+console.log(`listening on port ${asInet(getsockname(listen_sock)).port}`);
 
 const clients: number[] = []; // connected clients
 const waiting: number[] = []; // clients whose message awaits an answer, in order
@@ -42,7 +42,7 @@ loop: for (;;) {
   select(maxfd + 1, readfds, null, null, null); // select(2): blocks until one is ready
   if (FD_ISSET(listen_sock, readfds)) {
     const { fd, addr } = accept(listen_sock); // accept4(2): ready, so it does not block
-    const peer = addr as InetAddress;
+    const peer = asInet(addr);
     console.log(`get a new link,socket -> ${peer.address}:${peer.port}`);
     console.log('create a new client');
     clients.push(fd);

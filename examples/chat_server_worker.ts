@@ -8,8 +8,8 @@ import { readSync, writeSync } from 'node:fs';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 
 import {
-  accept, AF_INET, bind, close, getsockname, htons, inet_addr, listen, read, setsockopt, SO_REUSEADDR,
-  sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, write, type InetAddress,
+  asInet, accept, AF_INET, bind, close, getsockname, htons, inet_addr, listen, read, setsockopt, SO_REUSEADDR,
+  sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, write,
 } from 'sockfd';
 
 const printf = (text: string) => writeSync(1, text);
@@ -50,10 +50,10 @@ if (!isMainThread) {
   setsockopt(listen_sock, SOL_SOCKET, SO_REUSEADDR, 1); // setsockopt(2)
   bind(listen_sock, local); // bind(2)
   listen(listen_sock, 5); // listen(2)
-  printf(`listening on port ${(getsockname(listen_sock) as InetAddress).port}\n`);
+  printf(`listening on port ${asInet(getsockname(listen_sock)).port}\n`);
   for (;;) {
     const { fd: client_sock, addr } = accept(listen_sock); // accept4(2): blocks the main thread
-    const peer = addr as InetAddress;
+    const peer = asInet(addr);
     printf(`get a new link,socket -> ${peer.address}:${peer.port}\n`);
     // pthread_create(&id, NULL, thread_run, client_sock); pthread_detach(id): the Worker owns the fd now
     new Worker(new URL(import.meta.url), { workerData: client_sock }).unref();

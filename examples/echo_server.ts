@@ -2,8 +2,8 @@
 // Usage: node dist/examples/echo_server.js [port=4321] [--once]
 // Blocking, like the C: accept() and recv() block this thread (echo_server_async.ts: the promises twin).
 import {
-  accept, AF_INET, bind, close, htonl, htons, INADDR_ANY, listen, recv, send, setsockopt,
-  SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, getsockname, type InetAddress,
+  asInet, accept, AF_INET, bind, close, htonl, htons, INADDR_ANY, listen, recv, send, setsockopt,
+  SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, getsockname,
 } from 'sockfd';
 
 const PORT = Number(process.argv[2] ?? 4321);
@@ -21,11 +21,11 @@ server.sin_port = htons(PORT);
 server.sin_addr.s_addr = htonl(INADDR_ANY);
 bind(listenfd, server); // bind(2)
 listen(listenfd, BACKLOG); // listen(2)
-console.log(`listening on port ${(getsockname(listenfd) as InetAddress).port}`); // getsockname(2): port 0 picks one
+console.log(`listening on port ${asInet(getsockname(listenfd)).port}`); // getsockname(2): port 0 picks one
 
 do {
   const { fd: connectfd, addr } = accept(listenfd); // accept4(2)
-  const client = addr as InetAddress;
+  const client = asInet(addr);
   const [sec, usec] = [Math.floor(Date.now() / 1000), (Date.now() % 1000) * 1000];
   console.log(`You got a connection from client's ip ${client.address}, port ${client.port} at time ${sec}.${usec}`);
   for (;;) {

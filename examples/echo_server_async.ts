@@ -3,8 +3,8 @@
 // loop instead of blocking the thread, so this process could serve other clients meanwhile.
 // Usage: node dist/examples/echo_server_async.js [port=4321] [--once]
 import {
-  AF_INET, bind, close, getsockname, htonl, htons, INADDR_ANY, listen, setsockopt, SO_REUSEADDR, sockaddr_in,
-  socket, SOCK_STREAM, SOL_SOCKET, type InetAddress,
+  asInet, AF_INET, bind, close, getsockname, htonl, htons, INADDR_ANY, listen, setsockopt, SO_REUSEADDR, sockaddr_in,
+  socket, SOCK_STREAM, SOL_SOCKET,
 } from 'sockfd';
 import { accept, recv, send } from 'sockfd/promises';
 
@@ -23,11 +23,11 @@ server.sin_port = htons(PORT);
 server.sin_addr.s_addr = htonl(INADDR_ANY);
 bind(listenfd, server); // bind(2)
 listen(listenfd, BACKLOG); // listen(2)
-console.log(`listening on port ${(getsockname(listenfd) as InetAddress).port}`); // getsockname(2)
+console.log(`listening on port ${asInet(getsockname(listenfd)).port}`); // getsockname(2)
 
 do {
   const { fd: connectfd, addr } = await accept(listenfd); // accept4(2), again each time the fd is readable
-  const client = addr as InetAddress;
+  const client = asInet(addr);
   const [sec, usec] = [Math.floor(Date.now() / 1000), (Date.now() % 1000) * 1000];
   console.log(`You got a connection from client's ip ${client.address}, port ${client.port} at time ${sec}.${usec}`);
   for (;;) {

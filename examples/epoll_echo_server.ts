@@ -6,9 +6,9 @@
 // thread, as in C (sockfd/promises has the awaitable one, which bench/contender-epoll.ts uses).
 // Usage: node dist/examples/epoll_echo_server.js [port] [lt|et] [clients: exit after that many closed; 0 = never]
 import {
-  accept, AF_INET, bind, close, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, epoll_create1, epoll_ctl, epoll_wait, EPOLLET, EPOLLIN,
+  asInet, accept, AF_INET, bind, close, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, epoll_create1, epoll_ctl, epoll_wait, EPOLLET, EPOLLIN,
   getsockname, htonl, htons, INADDR_LOOPBACK, isSyscallError, listen, recv, send, setsockopt, SO_REUSEADDR, sockaddr_in, socket,
-  SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, type InetAddress,
+  SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET,
 } from 'sockfd';
 
 const [port, mode, clientsArg] = process.argv.slice(2);
@@ -27,7 +27,7 @@ local.sin_port = htons(Number(port));
 local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 bind(listen_sock, local);
 listen(listen_sock, 16);
-console.log(`listening on port ${(getsockname(listen_sock) as InetAddress).port} (${edge ? 'edge' : 'level'}-triggered)`);
+console.log(`listening on port ${asInet(getsockname(listen_sock)).port} (${edge ? 'edge' : 'level'}-triggered)`);
 
 const epfd = epoll_create1(EPOLL_CLOEXEC); // epoll_create1(2)
 epoll_ctl(epfd, EPOLL_CTL_ADD, listen_sock, { events: EPOLLIN, data: listen_sock }); // epoll_ctl(2)
@@ -36,7 +36,7 @@ while (clients === 0 || closed < clients) {
   for (const { data: fd } of epoll_wait(epfd, 16, -1)) { // epoll_wait(2): blocks until one is ready
     if (fd === listen_sock) {
       const { fd: conn, addr } = accept(listen_sock, edge ? SOCK_NONBLOCK : 0); // accept4(2)
-      const peer = addr as InetAddress;
+      const peer = asInet(addr);
       console.log(`connection from ${peer.address}:${peer.port}`);
       epoll_ctl(epfd, EPOLL_CTL_ADD, conn, { events: EPOLLIN | (edge ? EPOLLET : 0), data: conn });
       continue;

@@ -6,7 +6,7 @@
 // Usage: node dist/examples/inetd.js <port> <connections> <program> [args...]   (e.g. 0 1 tr a-z A-Z)
 import { spawnSync } from 'node:child_process';
 
-import { accept, AF_INET, bind, close, dup, dup2, getsockname, htonl, htons, INADDR_LOOPBACK, listen, setsockopt, SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET, type InetAddress } from 'sockfd';
+import { asInet, accept, AF_INET, bind, close, dup, dup2, getsockname, htonl, htons, INADDR_LOOPBACK, listen, setsockopt, SO_REUSEADDR, sockaddr_in, socket, SOCK_STREAM, SOL_SOCKET } from 'sockfd';
 
 const [port, count, program, ...args] = process.argv.slice(2);
 if (program === undefined) {
@@ -21,7 +21,7 @@ server.sin_port = htons(Number(port));
 server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 bind(listenfd, server); // bind(2)
 listen(listenfd, 8); // listen(2)
-console.log(`listening on port ${(getsockname(listenfd) as InetAddress).port}`);
+console.log(`listening on port ${asInet(getsockname(listenfd)).port}`);
 
 for (let served = 0; served < Number(count); served++) {
   const { fd: conn } = accept(listenfd); // accept(2): blocks, as in C

@@ -2,8 +2,8 @@
 // prints the one message each connection sends, then closes it. Blocking, like the C.
 // Usage: node dist/examples/msg_server.js [port=6666]
 import {
-  accept, AF_INET, bind, close, getsockname, htonl, htons, INADDR_ANY, isSyscallError, listen, recv, sockaddr_in,
-  socket, SOCK_STREAM, type InetAddress,
+  asInet, accept, AF_INET, bind, close, getsockname, htonl, htons, INADDR_ANY, isSyscallError, listen, recv, sockaddr_in,
+  socket, SOCK_STREAM,
 } from 'sockfd';
 
 const MAXLINE = 4096;
@@ -16,7 +16,7 @@ servaddr.sin_addr.s_addr = htonl(INADDR_ANY);
 servaddr.sin_port = htons(Number(process.argv[2] ?? 6666));
 bind(listenfd, servaddr); // bind(2)
 listen(listenfd, 10); // listen(2)
-console.log(`listening on port ${(getsockname(listenfd) as InetAddress).port}`); // getsockname(2)
+console.log(`listening on port ${asInet(getsockname(listenfd)).port}`); // getsockname(2)
 console.log("======waiting for client's request======");
 for (;;) {
   let connfd: number;

@@ -4,10 +4,9 @@
 // socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) needs CAP_NET_RAW (root, or `setcap cap_net_raw+ep`); without
 // it the kernel says EPERM, and this program says so and exits with status 2.
 import {
-  AF_INET,
+  asInet, AF_INET,
   close,
   getaddrinfo,
-  type InetAddress,
   IPPROTO_ICMP,
   isSyscallError,
   recvfrom,
@@ -44,7 +43,7 @@ function echoRequest(id: number, seq: number, payload: Uint8Array): Buffer {
 
 const host = process.argv[2] ?? '127.0.0.1';
 const count = Number(process.argv[3] ?? 3);
-const target = getaddrinfo(host, null, { family: AF_INET })[0]!.addr as InetAddress;
+const target = asInet(getaddrinfo(host, null, { family: AF_INET })[0]!.addr);
 
 let fd: number;
 try {
@@ -84,7 +83,7 @@ for (let seq = 1; seq <= count; seq++) {
     if (icmp[0] !== ICMP_ECHOREPLY || icmp.readUInt16BE(4) !== id || icmp.readUInt16BE(6) !== seq) continue;
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const ok = checksum(icmp) === 0 ? '' : ' (BAD CHECKSUM)';
-    console.log(`${icmp.length} bytes from ${(r.addr as InetAddress).address}: icmp_seq=${seq} ttl=${buf[8]} time=${ms.toFixed(3)} ms${ok}`);
+    console.log(`${icmp.length} bytes from ${asInet(r.addr).address}: icmp_seq=${seq} ttl=${buf[8]} time=${ms.toFixed(3)} ms${ok}`);
     received++;
     break;
   }

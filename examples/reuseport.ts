@@ -9,7 +9,7 @@
 import { fork } from 'node:child_process';
 import net from 'node:net';
 
-import { AF_INET, bind, close, getsockname, type InetAddress, listen, setsockopt, SO_REUSEPORT, SOCK_STREAM, socket, SOL_SOCKET } from 'sockfd';
+import { asInet, AF_INET, bind, close, getsockname, listen, setsockopt, SO_REUSEPORT, SOCK_STREAM, socket, SOL_SOCKET } from 'sockfd';
 
 if (process.argv[2] === 'worker') {
   const port = Number(process.argv[3]);
@@ -29,7 +29,7 @@ if (process.argv[2] === 'worker') {
   const holder = socket(AF_INET, SOCK_STREAM, 0);
   setsockopt(holder, SOL_SOCKET, SO_REUSEPORT, 1);
   bind(holder, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
-  const { port } = getsockname(holder) as InetAddress;
+  const { port } = asInet(getsockname(holder));
 
   const children = Array.from({ length: workers }, () => fork(process.argv[1]!, ['worker', String(port)]));
   await Promise.all(children.map((c) => new Promise((resolve) => c.once('message', resolve))));

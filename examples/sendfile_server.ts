@@ -4,7 +4,7 @@
 // Usage: node dist/examples/sendfile_server.js <file> [port=0] [connections: exit after that many; 0 = never]
 import { closeSync, fstatSync, openSync } from 'node:fs';
 
-import { AF_INET, close, getsockname, listen, setsockopt, SO_REUSEADDR, socket, SOCK_STREAM, SOL_SOCKET, bind, type InetAddress } from 'sockfd';
+import { asInet, AF_INET, close, getsockname, listen, setsockopt, SO_REUSEADDR, socket, SOCK_STREAM, SOL_SOCKET, bind, type InetAddress } from 'sockfd';
 import { accept, sendfile } from 'sockfd/promises';
 
 const [path, port = '0', connections = '0'] = process.argv.slice(2);
@@ -18,7 +18,7 @@ const listenfd = socket(AF_INET, SOCK_STREAM, 0);
 setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, 1);
 bind(listenfd, { family: 'AF_INET', address: '127.0.0.1', port: Number(port) });
 listen(listenfd, 64);
-console.log(`serving ${path} (${size} bytes) on port ${(getsockname(listenfd) as InetAddress).port}`);
+console.log(`serving ${path} (${size} bytes) on port ${asInet(getsockname(listenfd)).port}`);
 
 async function serve(conn: number, peer: InetAddress): Promise<void> {
   try {

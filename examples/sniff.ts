@@ -7,7 +7,7 @@
 // Usage: node dist/examples/sniff.js [interface=lo] [port=9999] [count=4]
 import {
   AF_PACKET, bind, BPF_ABS, BPF_B, BPF_H, BPF_IND, BPF_JEQ, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_MSH, BPF_RET, close,
-  ETH_P_ALL, if_nametoindex, isSyscallError, type PacketAddress, PACKET_OUTGOING, recvmsg, setsockopt, SO_ATTACH_FILTER,
+  ETH_P_ALL, if_nametoindex, isSyscallError, PACKET_OUTGOING, recvmsg, setsockopt, SO_ATTACH_FILTER,
   SO_TIMESTAMPNS, SOCK_RAW, socket, type SockFilter, SOL_SOCKET,
 } from 'sockfd';
 
@@ -53,13 +53,13 @@ const ip = (b: Buffer, at: number) => [...b.subarray(at, at + 4)].join('.');
 const frame = Buffer.alloc(65536);
 for (let i = 0; i < count; i++) {
   const msg = recvmsg(fd, { iov: frame, controlLength: 64 }); // recvmsg(2)
-  const from = msg.addr as PacketAddress; // struct sockaddr_ll: where and how the frame went
+  const from = msg.addr; // struct sockaddr_ll: where and how the frame went
   const ts = msg.control.find((c) => c.timestamp)?.timestamp;
   const ihl = (frame[14]! & 0x0f) * 4; // after the 14-byte Ethernet header
   const udp = 14 + ihl;
   const payload = frame.subarray(udp + 8, msg.bytes);
   console.log(
-    `${ts ? `${ts.sec}.${String(ts.nsec).padStart(9, '0')}` : '-'} ${from.pkttype === PACKET_OUTGOING ? 'out' : 'in '} ` +
+    `${ts ? `${ts.sec}.${String(ts.nsec).padStart(9, '0')}` : '-'} ${from?.family === 'AF_PACKET' && from.pkttype === PACKET_OUTGOING ? 'out' : 'in '} ` +
       `${ip(frame, 26)}:${frame.readUInt16BE(udp)} > ${ip(frame, 30)}:${frame.readUInt16BE(udp + 2)} ` +
       `udp ${payload.length} bytes ${JSON.stringify(payload.toString('latin1'))}`,
   );

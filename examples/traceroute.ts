@@ -5,7 +5,7 @@
 // Needs no privilege: the kernel matches the ICMP errors to the socket.
 // Usage: node dist/examples/traceroute.js host [maxHops=8] [probes=3]
 import {
-  AF_INET, close, getaddrinfo, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, type InetAddress, IP_RECVERR, IP_TTL,
+  asInet, AF_INET, close, getaddrinfo, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, IP_RECVERR, IP_TTL,
   IPPROTO_IP, MSG_ERRQUEUE, poll, recvmsg, sendto, setsockopt, SO_EE_ORIGIN_ICMP, SOCK_DGRAM, socket,
 } from 'sockfd';
 
@@ -16,7 +16,7 @@ if (!host) {
 }
 const maxHops = Number(process.argv[3] ?? 8);
 const probes = Number(process.argv[4] ?? 3);
-const dest = (getaddrinfo(host, null, { family: AF_INET, socktype: SOCK_DGRAM })[0]!.addr as InetAddress).address;
+const dest = (asInet(getaddrinfo(host, null, { family: AF_INET, socktype: SOCK_DGRAM })[0]!.addr)).address;
 const basePort = 33434; // traceroute(8)'s: a port nobody listens on
 
 const fd = socket(AF_INET, SOCK_DGRAM, 0); // socket(2)

@@ -225,3 +225,40 @@ export class sockaddr_un extends Struct {
   }
 }
 defineFields(sockaddr_un, layout.sockaddr_un, ['sun_family']);
+
+function asFamily<A extends Address>(family: A['family'], addr: Address | null): A {
+  if (addr === null || addr.family !== family) {
+    const got = addr === null ? 'null' : typeof addr.family === 'number' ? `family ${addr.family}` : addr.family;
+    throw Object.assign(new TypeError(`Expected an ${String(family)} address, got ${got}`), { code: 'ERR_INVALID_ARG_VALUE' });
+  }
+  return addr as A;
+}
+
+/**
+ * The address as an AF_INET one, for a socket whose family you know: `const { port } =
+ * asInet(getsockname(fd))`, typed without a cast. No syscall: it checks what getsockname(),
+ * getpeername(), accept() or recvfrom() returned.
+ *
+ * @throws TypeError (ERR_INVALID_ARG_VALUE) if it is null or of another family.
+ */
+export function asInet(addr: Address | null): InetAddress {
+  return asFamily<InetAddress>('AF_INET', addr);
+}
+
+/**
+ * The address as an AF_INET6 one (see asInet). No syscall.
+ *
+ * @throws TypeError (ERR_INVALID_ARG_VALUE) if it is null or of another family.
+ */
+export function asInet6(addr: Address | null): Inet6Address {
+  return asFamily<Inet6Address>('AF_INET6', addr);
+}
+
+/**
+ * The address as an AF_UNIX one (see asInet). No syscall.
+ *
+ * @throws TypeError (ERR_INVALID_ARG_VALUE) if it is null or of another family.
+ */
+export function asUnix(addr: Address | null): UnixAddress {
+  return asFamily<UnixAddress>('AF_UNIX', addr);
+}

@@ -10,14 +10,17 @@
  */
 import type { Address, AddressInput } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue, type Timespec } from './binding.js';
+import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
+import type { OptionResults, OptionValues, ReadableShape } from './sockopt.js';
 
 export * from './constants.js';
-export { in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
+export { asInet, asInet6, asUnix, in_addr, sockaddr_in, sockaddr_in6, sockaddr_un } from './address.js';
 export type { Address, AddressInput, AlgAddress, Inet6Address, InetAddress, NetlinkAddress, PacketAddress, RawAddress, UnixAddress, UnspecAddress, VsockAddress } from './address.js';
 export type { Addrinfo, AddrinfoHints, Cmsg, Data, Linger, MsgIn, MsgOut, Pktinfo, ReceivedCmsg, ReceivedMsg, SockExtendedErr, SockoptResult, SockoptValue, Timespec, Timeval, Ucred } from './binding.js';
 export type { ReceivedFds } from './msg.js';
-export type { GroupReq, GroupSourceReq, IpMreq, IpMreqn, IpMreqSource, Ipv6Mreq, PacketMreq, SockFilter, StructOptionValue, TcpInfo, TcpMd5sig } from './sockopt.js';
+export type { GroupReq, GroupSourceReq, IpMreq, IpMreqn, IpMreqSource, Ipv6Mreq, OptionResults, OptionValues, PacketMreq, ReadableShape, SockFilter, StructOptionValue, TcpInfo, TcpMd5sig } from './sockopt.js';
+export type { Domain, Errno, Kind, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 export { AbortError, isSyscallError, type SyscallError } from './errors.js';
 export { Socket } from './socket.js';
 export { epoll_create, epoll_create1, epoll_ctl, epoll_wait, EpollEvents, FD_CLR, FD_ISSET, FD_SET, FD_ZERO, fd_set, poll, select } from './poll.js';
@@ -42,7 +45,7 @@ const n = native;
  * @returns the new file descriptor.
  * @throws EAFNOSUPPORT, EINVAL, EMFILE, ENFILE, ENOBUFS, ENOMEM, EPROTONOSUPPORT, EACCES.
  */
-export function socket(domain: number, type: number, protocol = 0): number {
+export function socket(domain: Domain, type: SocketType, protocol = 0): number {
   return n.socket(domain, type, protocol);
 }
 
@@ -53,7 +56,7 @@ export function socket(domain: number, type: number, protocol = 0): number {
  *
  * @throws EAFNOSUPPORT, EOPNOTSUPP, EPROTONOSUPPORT, EMFILE, ENFILE, EFAULT.
  */
-export function socketpair(domain: number, type: number, protocol = 0): [number, number] {
+export function socketpair(domain: Domain, type: SocketType, protocol = 0): [number, number] {
   return n.socketpair(domain, type, protocol);
 }
 
@@ -79,7 +82,7 @@ export function close(fd: number): void {
  *
  * @throws EBADF, EINVAL, ENOTCONN, ENOTSOCK.
  */
-export function shutdown(fd: number, how: number): void {
+export function shutdown(fd: number, how: ShutdownHow): void {
   n.shutdown(fd, how);
 }
 
@@ -162,7 +165,7 @@ export function listen(fd: number, backlog?: number): void {
  * @returns the connected socket's fd and the peer's address.
  * @throws EAGAIN (non-blocking, nothing pending), EBADF, ECONNABORTED, EINTR, EINVAL, EMFILE, ENFILE, ENOTSOCK, EOPNOTSUPP.
  */
-export function accept(fd: number, flags = 0): { fd: number; addr: Address | null } {
+export function accept(fd: number, flags: SocketType = 0): { fd: number; addr: Address | null } {
   return n.accept(fd, flags);
 }
 
@@ -214,7 +217,7 @@ export function getpeername(fd: number): Address | null {
  * @returns the number of bytes sent.
  * @throws EAGAIN, EPIPE, ECONNRESET, EMSGSIZE, ENOTCONN, EBADF, ENOTSOCK, EINTR, ENOBUFS.
  */
-export function send(fd: number, data: Data, len?: number, flags = 0): number {
+export function send(fd: number, data: Data, len?: number, flags: MsgFlags = 0): number {
   return n.send(fd, data, len, flags);
 }
 
@@ -227,7 +230,7 @@ export function send(fd: number, data: Data, len?: number, flags = 0): number {
  * @returns the number of bytes received; 0 is end of stream.
  * @throws EAGAIN, ECONNRESET, ENOTCONN, EBADF, ENOTSOCK, EINTR.
  */
-export function recv(fd: number, buf: ArrayBufferView, len?: number, flags = 0): number {
+export function recv(fd: number, buf: ArrayBufferView, len?: number, flags: MsgFlags = 0): number {
   return n.recv(fd, buf, len, flags);
 }
 
@@ -240,7 +243,7 @@ export function recv(fd: number, buf: ArrayBufferView, len?: number, flags = 0):
  * @returns the number of bytes sent.
  * @throws EAGAIN, EMSGSIZE, EDESTADDRREQ, EISCONN, ECONNREFUSED, EACCES, ENETUNREACH, EBADF, ENOTSOCK.
  */
-export function sendto(fd: number, data: Data, len: number | undefined, flags: number, addr?: AddressInput | null): number {
+export function sendto(fd: number, data: Data, len: number | undefined, flags: MsgFlags, addr?: AddressInput | null): number {
   return n.sendto(fd, data, len, flags, addr);
 }
 
@@ -253,7 +256,7 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: n
  * reports none, as on a connected stream).
  * @throws EAGAIN, ECONNREFUSED, ENOTCONN, EBADF, ENOTSOCK, EINTR.
  */
-export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags = 0): { bytes: number; addr: Address | null } {
+export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags: MsgFlags = 0): { bytes: number; addr: Address | null } {
   return n.recvfrom(fd, buf, len, flags);
 }
 
@@ -319,7 +322,7 @@ export function writev(fd: number, bufs: Data[]): number {
  * @throws EAGAIN, EBADF, ECONNRESET, EDESTADDRREQ, EINVAL (a bad control message), EISCONN, EMSGSIZE,
  *   ENOBUFS, ENOTCONN, ENOTSOCK, EOPNOTSUPP, EPIPE, ETOOMANYREFS (fds passed too deep).
  */
-export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags = 0): number {
+export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags: MsgFlags = 0): number {
   return n.sendmsg(fd, msg, flags);
 }
 
@@ -337,7 +340,7 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags = 0): num
  *   control the received control messages, decoded where sockfd knows the type.
  * @throws EAGAIN, EBADF, ECONNREFUSED, EINTR, EINVAL, ENOTCONN, ENOTSOCK.
  */
-export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags = 0): ReceivedMsg {
+export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags: MsgFlags = 0): ReceivedMsg {
   return n.recvmsg(fd, msg, flags);
 }
 
@@ -351,7 +354,7 @@ export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferVi
  * @returns how many messages were sent (fewer than asked if the socket's buffer filled up).
  * @throws as {@link sendmsg}, if the first message could not be sent.
  */
-export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags = 0): number {
+export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags: MsgFlags = 0): number {
   return n.sendmmsg(fd, msgvec, flags);
 }
 
@@ -366,7 +369,7 @@ export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags =
  * @returns one {@link recvmsg} result per message received.
  * @throws as {@link recvmsg}, if no message could be received.
  */
-export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags = 0, timeout?: Timespec | null): ReceivedMsg[] {
+export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags: MsgFlags = 0, timeout?: Timespec | null): ReceivedMsg[] {
   return n.recvmmsg(fd, msgvec, flags, timeout);
 }
 
@@ -404,7 +407,7 @@ export function CMSG_LEN(length: number): number {
  * @returns the number of bytes of `data` sent.
  * @throws as {@link sendmsg}; EBADF if an fd is not open.
  */
-export function sendFds(fd: number, data: Data, fds: number[], flags = 0): number {
+export function sendFds(fd: number, data: Data, fds: number[], flags: MsgFlags = 0): number {
   return n.sendmsg(fd, fdsMessage(data, fds), flags);
 }
 
@@ -419,7 +422,7 @@ export function sendFds(fd: number, data: Data, fds: number[], flags = 0): numbe
  * @returns `{ bytes, fds, flags, addr }`.
  * @throws as {@link recvmsg}.
  */
-export function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags = 0): ReceivedFds {
+export function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags: MsgFlags = 0): ReceivedFds {
   return receivedFds(n.recvmsg(fd, fdsRoom(buf, maxFds), flags));
 }
 
@@ -442,8 +445,8 @@ export function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags 
  *   (ERR_OUT_OF_RANGE) for a string past its field (an interface name over IFNAMSIZ - 1) or a BPF
  *   program over BPF_MAXINSNS.
  */
-export function setsockopt(fd: number, level: number, optname: number, value: SockoptValue): void {
-  n.setsockopt(fd, level, optname, value);
+export function setsockopt<S extends OptionShape>(fd: number, level: Level, optname: OptionName<S>, value: OptionValues[S] | ArrayBufferView): void {
+  n.setsockopt(fd, level, optname, value as SockoptValue);
 }
 
 /**
@@ -460,9 +463,9 @@ export function setsockopt(fd: number, level: number, optname: number, value: So
  * @throws ENOPROTOOPT, EINVAL, EBADF, ENOTSOCK; TypeError (ERR_INVALID_ARG_VALUE) for a struct option
  *   asked without a length.
  */
-export function getsockopt(fd: number, level: number, optname: number): SockoptResult;
-export function getsockopt(fd: number, level: number, optname: number, length: number): Uint8Array;
-export function getsockopt(fd: number, level: number, optname: number, length?: number): SockoptResult | Uint8Array {
+export function getsockopt<S extends ReadableShape>(fd: number, level: Level, optname: OptionName<S>): OptionResults[S];
+export function getsockopt(fd: number, level: Level, optname: OptionName, length: number): Uint8Array;
+export function getsockopt(fd: number, level: Level, optname: OptionName, length?: number): SockoptResult | Uint8Array {
   return n.getsockopt(fd, level, optname, length);
 }
 

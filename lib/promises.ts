@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { MsgFlags, SocketType } from './kinds.js';
 import type { Address, AddressInput } from './address.js';
 import { type Addrinfo, type AddrinfoHints, type Data, type MsgIn, type MsgOut, native, type ReceivedMsg } from './binding.js';
 import { AbortError, invalidArgType, outOfRange } from './errors.js';
@@ -83,7 +84,7 @@ function waiting<T>(options: WaitOptions | undefined, start: (token?: number) =>
  * @throws ECANCELED (fd closed while waiting), EBADF, EINVAL (not listening), EMFILE, ENFILE, ENOTSOCK,
  *   ECONNABORTED, EPERM, and an AbortError.
  */
-export function accept(fd: number, flags?: number, options?: WaitOptions): Promise<{ fd: number; addr: Address | null }> {
+export function accept(fd: number, flags?: SocketType, options?: WaitOptions): Promise<{ fd: number; addr: Address | null }> {
   return waiting(options, (token) => n.acceptAsync(fd, flags, token));
 }
 
@@ -111,7 +112,7 @@ export function connect(fd: number, addr: AddressInput, options?: WaitOptions): 
  * @returns the number of bytes received; 0 means the peer has closed the connection.
  * @throws ECONNRESET, ENOTCONN, ECONNREFUSED (UDP), ECANCELED, and an AbortError.
  */
-export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
+export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<number> {
   return waiting(options, (token) => n.recvAsync(fd, buf, len, flags, token));
 }
 
@@ -123,7 +124,7 @@ export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: num
  * @returns the byte count and the sender's address (null on a connected stream socket).
  * @throws as {@link recv}.
  */
-export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: number, options?: WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
+export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
   return waiting(options, (token) => n.recvfromAsync(fd, buf, len, flags, token));
 }
 
@@ -136,7 +137,7 @@ export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?:
  *
  * @throws EPIPE, ECONNRESET, EMSGSIZE, ENOTCONN, ECANCELED, and an AbortError.
  */
-export function send(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
+export function send(fd: number, data: Data, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<number> {
   return waiting(options, (token) => n.sendAsync(fd, data, len, flags, token));
 }
 
@@ -147,7 +148,7 @@ export function send(fd: number, data: Data, len?: number, flags?: number, optio
  *
  * @throws as {@link send}, and EACCES, EDESTADDRREQ, EAFNOSUPPORT.
  */
-export function sendto(fd: number, data: Data, len: number | undefined, flags: number | undefined, addr?: AddressInput | null, options?: WaitOptions): Promise<number> {
+export function sendto(fd: number, data: Data, len: number | undefined, flags: MsgFlags | undefined, addr?: AddressInput | null, options?: WaitOptions): Promise<number> {
   return waiting(options, (token) => n.sendtoAsync(fd, data, len, flags, addr, token));
 }
 
@@ -176,7 +177,7 @@ export function sendfile(out_fd: number, in_fd: number, offset: number | null, c
  * @returns the number of bytes sent (all of them).
  * @throws as {@link send}; the error's `bytesWritten` says how much was sent before it.
  */
-export function sendAll(fd: number, data: Data, len?: number, flags?: number, options?: WaitOptions): Promise<number> {
+export function sendAll(fd: number, data: Data, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<number> {
   return waiting(options, (token) => n.sendAllAsync(fd, data, len, flags, token));
 }
 
@@ -189,7 +190,7 @@ export function sendAll(fd: number, data: Data, len?: number, flags?: number, op
  * @returns the number of bytes sent (a stream socket may take fewer than offered).
  * @throws as the sync sendmsg, and ECANCELED and an AbortError.
  */
-export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number, options?: WaitOptions): Promise<number> {
+export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: MsgFlags, options?: WaitOptions): Promise<number> {
   return waiting(options, (token) => n.sendmsgAsync(fd, msg, flags, token));
 }
 
@@ -203,7 +204,7 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: number,
  * @returns `{ bytes, addr, flags, control }`.
  * @throws as {@link recv}.
  */
-export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, options?: WaitOptions): Promise<ReceivedMsg> {
+export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: MsgFlags, options?: WaitOptions): Promise<ReceivedMsg> {
   return waiting(options, (token) => n.recvmsgAsync(fd, msg, flags, token));
 }
 
@@ -245,7 +246,7 @@ export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBuf
  * @returns the number of bytes of `data` sent.
  * @throws as {@link sendmsg}; EBADF if an fd is not open.
  */
-export function sendFds(fd: number, data: Data, fds: number[], flags?: number, options?: WaitOptions): Promise<number> {
+export function sendFds(fd: number, data: Data, fds: number[], flags?: MsgFlags, options?: WaitOptions): Promise<number> {
   return waiting(options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
 }
 
@@ -259,7 +260,7 @@ export function sendFds(fd: number, data: Data, fds: number[], flags?: number, o
  * @returns `{ bytes, fds, flags, addr }`.
  * @throws as {@link recvmsg}.
  */
-export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags?: number, options?: WaitOptions): Promise<ReceivedFds> {
+export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags?: MsgFlags, options?: WaitOptions): Promise<ReceivedFds> {
   const room = fdsRoom(buf, maxFds);
   return receivedFds(await waiting(options, (token) => n.recvmsgAsync(fd, room, flags, token)));
 }

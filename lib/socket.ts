@@ -14,8 +14,10 @@ import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type Sock
 import * as constants from './constants.js';
 import { EBADF, ECANCELED, F_DUPFD_CLOEXEC, SHUT_WR, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_DGRAM, SOL_SOCKET } from './constants.js';
 import { syscallError } from './errors.js';
+import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import type { ReceivedFds } from './msg.js';
 import * as p from './promises.js';
+import type { OptionResults, OptionValues, ReadableShape } from './sockopt.js';
 
 const n = native;
 
@@ -63,7 +65,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE, ENFILE; with `fileno`, ENOTSOCK or EBADF.
    */
-  constructor(domain: number, type: number, protocol = 0, fileno?: number) {
+  constructor(domain: Domain, type: SocketType, protocol = 0, fileno?: number) {
     if (fileno === undefined) {
       this.#fd = n.socket(domain, type, protocol);
     } else {
@@ -217,7 +219,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.accept | promises.accept}.
    */
-  async accept(flags?: number, options?: p.WaitOptions): Promise<[Socket, Address | null]> {
+  async accept(flags?: SocketType, options?: p.WaitOptions): Promise<[Socket, Address | null]> {
     const { fd, addr } = await this.#wait('accept4', (fd) => p.accept(fd, flags, options));
     return [Socket.from(fd), addr];
   }
@@ -240,7 +242,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.recv | promises.recv}.
    */
-  recv(buf: ArrayBufferView, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
+  recv(buf: ArrayBufferView, len?: number, flags?: MsgFlags, options?: p.WaitOptions): Promise<number> {
     return this.#wait('recv', (fd) => p.recv(fd, buf, len, flags, options));
   }
 
@@ -251,7 +253,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.recv | promises.recv}.
    */
-  recvfrom(buf: ArrayBufferView, len?: number, flags?: number, options?: p.WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
+  recvfrom(buf: ArrayBufferView, len?: number, flags?: MsgFlags, options?: p.WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
     return this.#wait('recvfrom', (fd) => p.recvfrom(fd, buf, len, flags, options));
   }
 
@@ -262,7 +264,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.send | promises.send}.
    */
-  send(data: Data, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
+  send(data: Data, len?: number, flags?: MsgFlags, options?: p.WaitOptions): Promise<number> {
     return this.#wait('send', (fd) => p.send(fd, data, len, flags, options));
   }
 
@@ -273,7 +275,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.send | promises.send}, and EDESTADDRREQ, EMSGSIZE.
    */
-  sendto(data: Data, len: number | undefined, flags: number | undefined, addr?: AddressInput | null, options?: p.WaitOptions): Promise<number> {
+  sendto(data: Data, len: number | undefined, flags: MsgFlags | undefined, addr?: AddressInput | null, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendto', (fd) => p.sendto(fd, data, len, flags, addr, options));
   }
 
@@ -284,7 +286,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.sendAll | promises.sendAll}.
    */
-  sendAll(data: Data, len?: number, flags?: number, options?: p.WaitOptions): Promise<number> {
+  sendAll(data: Data, len?: number, flags?: MsgFlags, options?: p.WaitOptions): Promise<number> {
     return this.#wait('send', (fd) => p.sendAll(fd, data, len, flags, options));
   }
 
@@ -295,7 +297,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.sendmsg | promises.sendmsg}.
    */
-  sendmsg(msg: MsgOut | Data | Data[], flags?: number, options?: p.WaitOptions): Promise<number> {
+  sendmsg(msg: MsgOut | Data | Data[], flags?: MsgFlags, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendmsg', (fd) => p.sendmsg(fd, msg, flags, options));
   }
 
@@ -306,7 +308,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.recvmsg | promises.recvmsg}.
    */
-  recvmsg(msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: number, options?: p.WaitOptions): Promise<ReceivedMsg> {
+  recvmsg(msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: MsgFlags, options?: p.WaitOptions): Promise<ReceivedMsg> {
     return this.#wait('recvmsg', (fd) => p.recvmsg(fd, msg, flags, options));
   }
 
@@ -339,7 +341,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.sendmsg | promises.sendmsg}.
    */
-  sendFds(data: Data, fds: number[], flags?: number, options?: p.WaitOptions): Promise<number> {
+  sendFds(data: Data, fds: number[], flags?: MsgFlags, options?: p.WaitOptions): Promise<number> {
     return this.#wait('sendmsg', (fd) => p.sendFds(fd, data, fds, flags, options));
   }
 
@@ -350,7 +352,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws as {@link p.recvmsg | promises.recvmsg}.
    */
-  recvFds(buf: ArrayBufferView, maxFds: number, flags?: number, options?: p.WaitOptions): Promise<ReceivedFds> {
+  recvFds(buf: ArrayBufferView, maxFds: number, flags?: MsgFlags, options?: p.WaitOptions): Promise<ReceivedFds> {
     return this.#wait('recvmsg', (fd) => p.recvFds(fd, buf, maxFds, flags, options));
   }
 
@@ -361,7 +363,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws ENOTCONN, EINVAL, EBADF once closed.
    */
-  shutdown(how: number): void {
+  shutdown(how: ShutdownHow): void {
     n.shutdown(this.#use('shutdown'), how);
   }
 
@@ -372,8 +374,8 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws ENOPROTOOPT, EINVAL, EPERM, EBADF once closed.
    */
-  setsockopt(level: number, optname: number, value: SockoptValue): void {
-    n.setsockopt(this.#use('setsockopt'), level, optname, value);
+  setsockopt<S extends OptionShape>(level: Level, optname: OptionName<S>, value: OptionValues[S] | ArrayBufferView): void {
+    n.setsockopt(this.#use('setsockopt'), level, optname, value as SockoptValue);
   }
 
   /**
@@ -383,9 +385,9 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * @throws ENOPROTOOPT, EINVAL, EBADF once closed.
    */
-  getsockopt(level: number, optname: number): SockoptResult;
-  getsockopt(level: number, optname: number, length: number): Uint8Array;
-  getsockopt(level: number, optname: number, length?: number): SockoptResult | Uint8Array {
+  getsockopt<S extends ReadableShape>(level: Level, optname: OptionName<S>): OptionResults[S];
+  getsockopt(level: Level, optname: OptionName, length: number): Uint8Array;
+  getsockopt(level: Level, optname: OptionName, length?: number): SockoptResult | Uint8Array {
     return n.getsockopt(this.#use('getsockopt'), level, optname, length);
   }
 

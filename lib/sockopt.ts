@@ -2,6 +2,8 @@
 // (imr_multiaddr -> multiaddr, tcpi_rtt -> rtt). setsockopt() takes them, getsockopt() returns the
 // readable ones; native/sockopt*.cc and native/bpf.cc lay them out.
 import type { AddressInput } from './address.js';
+import type { Linger, Timeval, Ucred } from './binding.js';
+import type { OptionShape } from './kinds.js';
 
 /** struct ip_mreq: IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP / IP_MULTICAST_IF, ip(7). Addresses as text; missing is INADDR_ANY. */
 export interface IpMreq {
@@ -128,3 +130,38 @@ export interface TcpInfo {
 
 /** The struct values setsockopt() lays out, by option. */
 export type StructOptionValue = IpMreq | IpMreqn | IpMreqSource | Ipv6Mreq | GroupReq | GroupSourceReq | PacketMreq | TcpMd5sig | SockFilter[];
+
+/**
+ * What setsockopt() takes for an option of each shape (bytes are always accepted too): the compiler
+ * picks the row from the option constant's type, so `setsockopt(fd, SOL_SOCKET, SO_LINGER, 1)` does
+ * not compile; an option given as a plain number takes any of them.
+ */
+export interface OptionValues {
+  int: number | boolean;
+  linger: Linger;
+  timeval: Timeval;
+  ucred: never;
+  tcp_info: never;
+  filter: SockFilter[];
+  string: string;
+  struct: StructOptionValue;
+  bytes: never;
+}
+
+/**
+ * What getsockopt() returns, without a length, for an option of each shape: `getsockopt(fd,
+ * SOL_SOCKET, SO_ERROR)` is a number, `getsockopt(fd, IPPROTO_TCP, TCP_INFO)` a TcpInfo. The 'bytes'
+ * and set-only 'struct' options have no row: they are read with a length only, and without one the
+ * call does not compile.
+ */
+export interface OptionResults {
+  int: number;
+  linger: Linger;
+  timeval: Timeval;
+  ucred: Ucred;
+  tcp_info: TcpInfo;
+  filter: SockFilter[];
+  string: string;
+}
+/** The shapes getsockopt() decodes without a length. */
+export type ReadableShape = keyof OptionResults & OptionShape;

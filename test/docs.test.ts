@@ -12,7 +12,7 @@ const root = join(createRequire(import.meta.url).resolve('sockfd'), '..', '..');
 const entries = ['lib/index.ts', 'lib/promises.ts'].map((f) => join(root, f));
 
 // Functions with no C counterpart: they say what they do instead, and which call they stand in for.
-const noCounterpart = new Set(['trace', 'promises.release', 'isSyscallError', 'Socket.detach', 'Socket.[Symbol.dispose]', 'Socket.[Symbol.asyncDispose]']);
+const noCounterpart = new Set(['asInet', 'asInet6', 'asUnix', 'trace', 'promises.release', 'isSyscallError', 'Socket.detach', 'Socket.[Symbol.dispose]', 'Socket.[Symbol.asyncDispose]']);
 
 type Doc = { name: string; text: string };
 
