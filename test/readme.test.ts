@@ -1,0 +1,38 @@
+// Every TypeScript snippet in the README compiles as shown: each ```ts block is written out as a module
+// of its own and type-checked with the project's compiler options against the built package (the
+// `sockfd` a user's project imports), with nothing declared for it.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = join(createRequire(import.meta.url).resolve('sockfd'), '..', '..');
+
+describe('README', () => {
+  it('every ```ts snippet type-checks on its own, without declarations added', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const snippets = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+    expect(snippets.length).toBeGreaterThanOrEqual(6);
+    const dir = join(root, 'test', '.snippets'); // inside the package, so `sockfd` resolves to it
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    try {
+      const files = snippets.map((code, i) => {
+        const file = join(dir, `snippet-${i + 1}.mts`);
+        writeFileSync(file, code);
+        return file;
+      });
+      const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+      const program = ts.createProgram(files, { ...config.options, noEmit: true, rootDir: root, noUnusedLocals: false });
+      const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+        const where = d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
