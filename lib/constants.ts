@@ -6,1517 +6,3029 @@ const c = native.constants;
 const e = native.errno;
 
 // Sockets: AF_*, PF_*, SOCK_*, SOL_*, SO_*, SCM_*, IPPROTO_*, IP_*, IPV6_*, TCP_* (with the TCP states), UDP_*, MSG_*, SHUT_*, INADDR_*, AI_*, NI_*, EAI_*; POLL*, EPOLL*; the fd calls: F_*, O_*, FD_CLOEXEC, FIONREAD, FIONBIO, SIOC*; Linux families: NETLINK_*, NLM_F_*, NLMSG_*, RTM_*, RTMGRP_*, IFLA_*, IFA_*, RTA_*, RTN_*, RT_*, ETH_P_*, ARPHRD_*, PACKET_*, MCAST_*, SO_EE_*, SOF_TIMESTAMPING_*, BPF_*, SKF_*, ALG_*, VMADDR_*, ICMP_*
+/** AF_ALG: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ALG: Domain = c.AF_ALG;
+/** AF_APPLETALK: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_APPLETALK: Domain = c.AF_APPLETALK;
+/** AF_ASH: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ASH: Domain = c.AF_ASH;
+/** AF_ATMPVC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ATMPVC: Domain = c.AF_ATMPVC;
+/** AF_ATMSVC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ATMSVC: Domain = c.AF_ATMSVC;
+/** AF_AX25: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_AX25: Domain = c.AF_AX25;
+/** AF_BLUETOOTH: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_BLUETOOTH: Domain = c.AF_BLUETOOTH;
+/** AF_BRIDGE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_BRIDGE: Domain = c.AF_BRIDGE;
+/** AF_CAIF: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_CAIF: Domain = c.AF_CAIF;
+/** AF_CAN: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_CAN: Domain = c.AF_CAN;
+/** AF_ECONET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ECONET: Domain = c.AF_ECONET;
+/** AF_FILE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_FILE: Domain = c.AF_FILE;
+/** AF_IB: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_IB: Domain = c.AF_IB;
+/** AF_IEEE802154: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_IEEE802154: Domain = c.AF_IEEE802154;
+/** AF_INET: IPv4; an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_INET: Domain = c.AF_INET;
+/** AF_INET6: IPv6; an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_INET6: Domain = c.AF_INET6;
+/** AF_IPX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_IPX: Domain = c.AF_IPX;
+/** AF_IRDA: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_IRDA: Domain = c.AF_IRDA;
+/** AF_ISDN: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ISDN: Domain = c.AF_ISDN;
+/** AF_IUCV: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_IUCV: Domain = c.AF_IUCV;
+/** AF_KCM: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_KCM: Domain = c.AF_KCM;
+/** AF_KEY: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_KEY: Domain = c.AF_KEY;
+/** AF_LLC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_LLC: Domain = c.AF_LLC;
+/** AF_LOCAL: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_LOCAL: Domain = c.AF_LOCAL;
+/** AF_MAX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_MAX: Domain = c.AF_MAX;
+/** AF_MCTP: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_MCTP: Domain = c.AF_MCTP;
+/** AF_MPLS: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_MPLS: Domain = c.AF_MPLS;
+/** AF_NETBEUI: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_NETBEUI: Domain = c.AF_NETBEUI;
+/** AF_NETLINK: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_NETLINK: Domain = c.AF_NETLINK;
+/** AF_NETROM: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_NETROM: Domain = c.AF_NETROM;
+/** AF_NFC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_NFC: Domain = c.AF_NFC;
+/** AF_PACKET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_PACKET: Domain = c.AF_PACKET;
+/** AF_PHONET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_PHONET: Domain = c.AF_PHONET;
+/** AF_PPPOX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_PPPOX: Domain = c.AF_PPPOX;
+/** AF_QIPCRTR: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_QIPCRTR: Domain = c.AF_QIPCRTR;
+/** AF_RDS: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_RDS: Domain = c.AF_RDS;
+/** AF_ROSE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ROSE: Domain = c.AF_ROSE;
+/** AF_ROUTE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_ROUTE: Domain = c.AF_ROUTE;
+/** AF_RXRPC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_RXRPC: Domain = c.AF_RXRPC;
+/** AF_SECURITY: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_SECURITY: Domain = c.AF_SECURITY;
+/** AF_SMC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_SMC: Domain = c.AF_SMC;
+/** AF_SNA: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_SNA: Domain = c.AF_SNA;
+/** AF_TIPC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_TIPC: Domain = c.AF_TIPC;
+/** AF_UNIX: local (Unix domain) sockets, at a path or an abstract name; an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_UNIX: Domain = c.AF_UNIX;
+/** AF_UNSPEC: any family (getaddrinfo hints; connect() to dissolve a UDP association); an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_UNSPEC: Domain = c.AF_UNSPEC;
+/** AF_VSOCK: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_VSOCK: Domain = c.AF_VSOCK;
+/** AF_WANPIPE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_WANPIPE: Domain = c.AF_WANPIPE;
+/** AF_X25: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_X25: Domain = c.AF_X25;
+/** AF_XDP: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const AF_XDP: Domain = c.AF_XDP;
+/** EPOLLERR: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLERR: number = c.EPOLLERR;
+/** EPOLLET: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLET: number = c.EPOLLET;
+/** EPOLLEXCLUSIVE: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLEXCLUSIVE: number = c.EPOLLEXCLUSIVE;
+/** EPOLLHUP: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLHUP: number = c.EPOLLHUP;
+/** EPOLLIN: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLIN: number = c.EPOLLIN;
+/** EPOLLMSG: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLMSG: number = c.EPOLLMSG;
+/** EPOLLONESHOT: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLONESHOT: number = c.EPOLLONESHOT;
+/** EPOLLOUT: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLOUT: number = c.EPOLLOUT;
+/** EPOLLPRI: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLPRI: number = c.EPOLLPRI;
+/** EPOLLRDBAND: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLRDBAND: number = c.EPOLLRDBAND;
+/** EPOLLRDHUP: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLRDHUP: number = c.EPOLLRDHUP;
+/** EPOLLRDNORM: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLRDNORM: number = c.EPOLLRDNORM;
+/** EPOLLWAKEUP: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLWAKEUP: number = c.EPOLLWAKEUP;
+/** EPOLLWRBAND: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLWRBAND: number = c.EPOLLWRBAND;
+/** EPOLLWRNORM: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const EPOLLWRNORM: number = c.EPOLLWRNORM;
+/** EPOLL_CLOEXEC: an epoll_ctl operation or epoll_create1 flag. epoll_ctl(2), https://man7.org/linux/man-pages/man2/epoll_ctl.2.html */
 export const EPOLL_CLOEXEC: number = c.EPOLL_CLOEXEC;
+/** EPOLL_CTL_ADD: an epoll_ctl operation or epoll_create1 flag. epoll_ctl(2), https://man7.org/linux/man-pages/man2/epoll_ctl.2.html */
 export const EPOLL_CTL_ADD: number = c.EPOLL_CTL_ADD;
+/** EPOLL_CTL_DEL: an epoll_ctl operation or epoll_create1 flag. epoll_ctl(2), https://man7.org/linux/man-pages/man2/epoll_ctl.2.html */
 export const EPOLL_CTL_DEL: number = c.EPOLL_CTL_DEL;
+/** EPOLL_CTL_MOD: an epoll_ctl operation or epoll_create1 flag. epoll_ctl(2), https://man7.org/linux/man-pages/man2/epoll_ctl.2.html */
 export const EPOLL_CTL_MOD: number = c.EPOLL_CTL_MOD;
+/** FD_SETSIZE: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const FD_SETSIZE: number = c.FD_SETSIZE;
+/** POLLERR: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLERR: number = c.POLLERR;
+/** POLLHUP: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLHUP: number = c.POLLHUP;
+/** POLLIN: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLIN: number = c.POLLIN;
+/** POLLMSG: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLMSG: number = c.POLLMSG;
+/** POLLNVAL: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLNVAL: number = c.POLLNVAL;
+/** POLLOUT: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLOUT: number = c.POLLOUT;
+/** POLLPRI: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLPRI: number = c.POLLPRI;
+/** POLLRDBAND: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLRDBAND: number = c.POLLRDBAND;
+/** POLLRDHUP: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLRDHUP: number = c.POLLRDHUP;
+/** POLLRDNORM: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLRDNORM: number = c.POLLRDNORM;
+/** POLLWRBAND: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLWRBAND: number = c.POLLWRBAND;
+/** POLLWRNORM: a poll/epoll event. poll(2), https://man7.org/linux/man-pages/man2/poll.2.html */
 export const POLLWRNORM: number = c.POLLWRNORM;
+/** SOCK_CLOEXEC: or'ed into the type: close-on-exec (sockfd always adds it); a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_CLOEXEC: SocketType = c.SOCK_CLOEXEC;
+/** SOCK_DCCP: a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_DCCP: SocketType = c.SOCK_DCCP;
+/** SOCK_DGRAM: datagrams (UDP for AF_INET); a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_DGRAM: SocketType = c.SOCK_DGRAM;
+/** SOCK_NONBLOCK: or'ed into the type: the socket starts non-blocking; a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_NONBLOCK: SocketType = c.SOCK_NONBLOCK;
+/** SOCK_PACKET: a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_PACKET: SocketType = c.SOCK_PACKET;
+/** SOCK_RAW: raw IP packets (needs CAP_NET_RAW); a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_RAW: SocketType = c.SOCK_RAW;
+/** SOCK_RDM: a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_RDM: SocketType = c.SOCK_RDM;
+/** SOCK_SEQPACKET: a connected stream of records; a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_SEQPACKET: SocketType = c.SOCK_SEQPACKET;
+/** SOCK_STREAM: a connected byte stream (TCP for AF_INET); a socket type (or SOCK_NONBLOCK / SOCK_CLOEXEC, or'ed in). socket(2), https://man7.org/linux/man-pages/man2/socket.2.html */
 export const SOCK_STREAM: SocketType = c.SOCK_STREAM;
+/** SOL_AAL: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_AAL: Level = c.SOL_AAL;
+/** SOL_ALG: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_ALG: Level = c.SOL_ALG;
+/** SOL_ATM: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_ATM: Level = c.SOL_ATM;
+/** SOL_BLUETOOTH: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_BLUETOOTH: Level = c.SOL_BLUETOOTH;
+/** SOL_CAIF: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_CAIF: Level = c.SOL_CAIF;
+/** SOL_DCCP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_DCCP: Level = c.SOL_DCCP;
+/** SOL_DECNET: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_DECNET: Level = c.SOL_DECNET;
+/** SOL_ICMPV6: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_ICMPV6: Level = c.SOL_ICMPV6;
+/** SOL_IP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_IP: Level = c.SOL_IP;
+/** SOL_IPV6: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_IPV6: Level = c.SOL_IPV6;
+/** SOL_IRDA: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_IRDA: Level = c.SOL_IRDA;
+/** SOL_IUCV: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_IUCV: Level = c.SOL_IUCV;
+/** SOL_KCM: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_KCM: Level = c.SOL_KCM;
+/** SOL_LLC: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_LLC: Level = c.SOL_LLC;
+/** SOL_MCTP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_MCTP: Level = c.SOL_MCTP;
+/** SOL_MPTCP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_MPTCP: Level = c.SOL_MPTCP;
+/** SOL_NETBEUI: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_NETBEUI: Level = c.SOL_NETBEUI;
+/** SOL_NETLINK: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_NETLINK: Level = c.SOL_NETLINK;
+/** SOL_NFC: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_NFC: Level = c.SOL_NFC;
+/** SOL_PACKET: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_PACKET: Level = c.SOL_PACKET;
+/** SOL_PNPIPE: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_PNPIPE: Level = c.SOL_PNPIPE;
+/** SOL_PPPOL2TP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_PPPOL2TP: Level = c.SOL_PPPOL2TP;
+/** SOL_RAW: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_RAW: Level = c.SOL_RAW;
+/** SOL_RDS: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_RDS: Level = c.SOL_RDS;
+/** SOL_RXRPC: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_RXRPC: Level = c.SOL_RXRPC;
+/** SOL_SMC: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_SMC: Level = c.SOL_SMC;
+/** SOL_SOCKET: the socket-level options (SO_*); an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_SOCKET: Level = c.SOL_SOCKET;
+/** SOL_TCP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_TCP: Level = c.SOL_TCP;
+/** SOL_TIPC: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_TIPC: Level = c.SOL_TIPC;
+/** SOL_TLS: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_TLS: Level = c.SOL_TLS;
+/** SOL_UDP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_UDP: Level = c.SOL_UDP;
+/** SOL_X25: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_X25: Level = c.SOL_X25;
+/** SOL_XDP: an option level for setsockopt/getsockopt. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOL_XDP: Level = c.SOL_XDP;
+/** SO_ACCEPTCONN: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ACCEPTCONN: OptionName<'int'> = c.SO_ACCEPTCONN;
+/** SO_ATTACH_BPF: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ATTACH_BPF: OptionName<'int'> = c.SO_ATTACH_BPF;
+/** SO_ATTACH_FILTER: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ATTACH_FILTER: OptionName<'filter'> = c.SO_ATTACH_FILTER;
+/** SO_ATTACH_REUSEPORT_CBPF: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ATTACH_REUSEPORT_CBPF: OptionName<'filter'> = c.SO_ATTACH_REUSEPORT_CBPF;
+/** SO_ATTACH_REUSEPORT_EBPF: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ATTACH_REUSEPORT_EBPF: OptionName<'int'> = c.SO_ATTACH_REUSEPORT_EBPF;
+/** SO_BINDTODEVICE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BINDTODEVICE: OptionName<'string'> = c.SO_BINDTODEVICE;
+/** SO_BINDTOIFINDEX: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BINDTOIFINDEX: OptionName<'int'> = c.SO_BINDTOIFINDEX;
+/** SO_BPF_EXTENSIONS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BPF_EXTENSIONS: OptionName<'int'> = c.SO_BPF_EXTENSIONS;
+/** SO_BROADCAST: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BROADCAST: OptionName<'int'> = c.SO_BROADCAST;
+/** SO_BSDCOMPAT: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BSDCOMPAT: OptionName<'int'> = c.SO_BSDCOMPAT;
+/** SO_BUF_LOCK: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BUF_LOCK: OptionName<'int'> = c.SO_BUF_LOCK;
+/** SO_BUSY_POLL: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BUSY_POLL: OptionName<'int'> = c.SO_BUSY_POLL;
+/** SO_BUSY_POLL_BUDGET: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_BUSY_POLL_BUDGET: OptionName<'int'> = c.SO_BUSY_POLL_BUDGET;
+/** SO_CNX_ADVICE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_CNX_ADVICE: OptionName<'int'> = c.SO_CNX_ADVICE;
+/** SO_COOKIE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_COOKIE: OptionName<'bytes'> = c.SO_COOKIE;
+/** SO_DEBUG: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_DEBUG: OptionName<'int'> = c.SO_DEBUG;
+/** SO_DETACH_BPF: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_DETACH_BPF: OptionName<'int'> = c.SO_DETACH_BPF;
+/** SO_DETACH_FILTER: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_DETACH_FILTER: OptionName<'int'> = c.SO_DETACH_FILTER;
+/** SO_DETACH_REUSEPORT_BPF: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_DETACH_REUSEPORT_BPF: OptionName<'int'> = c.SO_DETACH_REUSEPORT_BPF;
+/** SO_DOMAIN: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_DOMAIN: OptionName<'int'> = c.SO_DOMAIN;
+/** SO_DONTROUTE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_DONTROUTE: OptionName<'int'> = c.SO_DONTROUTE;
+/** SO_ERROR: read (and clear) the pending error: a non-blocking connect's outcome; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ERROR: OptionName<'int'> = c.SO_ERROR;
+/** SO_GET_FILTER: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_GET_FILTER: OptionName<'filter'> = c.SO_GET_FILTER;
+/** SO_INCOMING_CPU: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_INCOMING_CPU: OptionName<'int'> = c.SO_INCOMING_CPU;
+/** SO_INCOMING_NAPI_ID: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_INCOMING_NAPI_ID: OptionName<'int'> = c.SO_INCOMING_NAPI_ID;
+/** SO_KEEPALIVE: send keepalive probes on an idle connection; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_KEEPALIVE: OptionName<'int'> = c.SO_KEEPALIVE;
+/** SO_LINGER: what close() does with unsent data: { onoff, linger }; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_LINGER: OptionName<'linger'> = c.SO_LINGER;
+/** SO_LOCK_FILTER: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_LOCK_FILTER: OptionName<'int'> = c.SO_LOCK_FILTER;
+/** SO_MARK: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_MARK: OptionName<'int'> = c.SO_MARK;
+/** SO_MAX_PACING_RATE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_MAX_PACING_RATE: OptionName<'int'> = c.SO_MAX_PACING_RATE;
+/** SO_MEMINFO: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_MEMINFO: OptionName<'bytes'> = c.SO_MEMINFO;
+/** SO_NETNS_COOKIE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_NETNS_COOKIE: OptionName<'int'> = c.SO_NETNS_COOKIE;
+/** SO_NOFCS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_NOFCS: OptionName<'int'> = c.SO_NOFCS;
+/** SO_NO_CHECK: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_NO_CHECK: OptionName<'int'> = c.SO_NO_CHECK;
+/** SO_OOBINLINE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_OOBINLINE: OptionName<'int'> = c.SO_OOBINLINE;
+/** SO_PASSCRED: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PASSCRED: OptionName<'int'> = c.SO_PASSCRED;
+/** SO_PASSSEC: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PASSSEC: OptionName<'int'> = c.SO_PASSSEC;
+/** SO_PEEK_OFF: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PEEK_OFF: OptionName<'int'> = c.SO_PEEK_OFF;
+/** SO_PEERCRED: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PEERCRED: OptionName<'ucred'> = c.SO_PEERCRED;
+/** SO_PEERGROUPS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PEERGROUPS: OptionName<'bytes'> = c.SO_PEERGROUPS;
+/** SO_PEERNAME: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PEERNAME: OptionName<'int'> = c.SO_PEERNAME;
+/** SO_PEERSEC: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PEERSEC: OptionName<'string'> = c.SO_PEERSEC;
+/** SO_PREFER_BUSY_POLL: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PREFER_BUSY_POLL: OptionName<'int'> = c.SO_PREFER_BUSY_POLL;
+/** SO_PRIORITY: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PRIORITY: OptionName<'int'> = c.SO_PRIORITY;
+/** SO_PROTOCOL: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_PROTOCOL: OptionName<'int'> = c.SO_PROTOCOL;
+/** SO_RCVBUF: the receive buffer's size; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVBUF: OptionName<'int'> = c.SO_RCVBUF;
+/** SO_RCVBUFFORCE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVBUFFORCE: OptionName<'int'> = c.SO_RCVBUFFORCE;
+/** SO_RCVLOWAT: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVLOWAT: OptionName<'int'> = c.SO_RCVLOWAT;
+/** SO_RCVMARK: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVMARK: OptionName<'int'> = c.SO_RCVMARK;
+/** SO_RCVTIMEO: a blocking receive gives up after { sec, usec } (EAGAIN); a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVTIMEO: OptionName<'timeval'> = c.SO_RCVTIMEO;
+/** SO_RCVTIMEO_NEW: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVTIMEO_NEW: OptionName<'timeval'> = c.SO_RCVTIMEO_NEW;
+/** SO_RCVTIMEO_OLD: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RCVTIMEO_OLD: OptionName<'timeval'> = c.SO_RCVTIMEO_OLD;
+/** SO_RESERVE_MEM: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RESERVE_MEM: OptionName<'int'> = c.SO_RESERVE_MEM;
+/** SO_REUSEADDR: bind to an address still in TIME_WAIT (servers set it before bind); a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_REUSEADDR: OptionName<'int'> = c.SO_REUSEADDR;
+/** SO_REUSEPORT: several sockets bind one port; the kernel spreads connections; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_REUSEPORT: OptionName<'int'> = c.SO_REUSEPORT;
+/** SO_RXQ_OVFL: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_RXQ_OVFL: OptionName<'int'> = c.SO_RXQ_OVFL;
+/** SO_SECURITY_AUTHENTICATION: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SECURITY_AUTHENTICATION: OptionName<'int'> = c.SO_SECURITY_AUTHENTICATION;
+/** SO_SECURITY_ENCRYPTION_NETWORK: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SECURITY_ENCRYPTION_NETWORK: OptionName<'int'> = c.SO_SECURITY_ENCRYPTION_NETWORK;
+/** SO_SECURITY_ENCRYPTION_TRANSPORT: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SECURITY_ENCRYPTION_TRANSPORT: OptionName<'int'> = c.SO_SECURITY_ENCRYPTION_TRANSPORT;
+/** SO_SELECT_ERR_QUEUE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SELECT_ERR_QUEUE: OptionName<'int'> = c.SO_SELECT_ERR_QUEUE;
+/** SO_SNDBUF: the send buffer's size; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SNDBUF: OptionName<'int'> = c.SO_SNDBUF;
+/** SO_SNDBUFFORCE: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SNDBUFFORCE: OptionName<'int'> = c.SO_SNDBUFFORCE;
+/** SO_SNDLOWAT: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SNDLOWAT: OptionName<'int'> = c.SO_SNDLOWAT;
+/** SO_SNDTIMEO: a blocking send gives up after { sec, usec }; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SNDTIMEO: OptionName<'timeval'> = c.SO_SNDTIMEO;
+/** SO_SNDTIMEO_NEW: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SNDTIMEO_NEW: OptionName<'timeval'> = c.SO_SNDTIMEO_NEW;
+/** SO_SNDTIMEO_OLD: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_SNDTIMEO_OLD: OptionName<'timeval'> = c.SO_SNDTIMEO_OLD;
+/** SO_TIMESTAMP: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMP: OptionName<'int'> = c.SO_TIMESTAMP;
+/** SO_TIMESTAMPING: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMPING: OptionName<'int'> = c.SO_TIMESTAMPING;
+/** SO_TIMESTAMPING_NEW: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMPING_NEW: OptionName<'int'> = c.SO_TIMESTAMPING_NEW;
+/** SO_TIMESTAMPING_OLD: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMPING_OLD: OptionName<'int'> = c.SO_TIMESTAMPING_OLD;
+/** SO_TIMESTAMPNS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMPNS: OptionName<'int'> = c.SO_TIMESTAMPNS;
+/** SO_TIMESTAMPNS_NEW: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMPNS_NEW: OptionName<'int'> = c.SO_TIMESTAMPNS_NEW;
+/** SO_TIMESTAMPNS_OLD: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMPNS_OLD: OptionName<'int'> = c.SO_TIMESTAMPNS_OLD;
+/** SO_TIMESTAMP_NEW: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMP_NEW: OptionName<'int'> = c.SO_TIMESTAMP_NEW;
+/** SO_TIMESTAMP_OLD: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TIMESTAMP_OLD: OptionName<'int'> = c.SO_TIMESTAMP_OLD;
+/** SO_TXREHASH: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TXREHASH: OptionName<'int'> = c.SO_TXREHASH;
+/** SO_TXTIME: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TXTIME: OptionName<'int'> = c.SO_TXTIME;
+/** SO_TYPE: the socket type; a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_TYPE: OptionName<'int'> = c.SO_TYPE;
+/** SO_WIFI_STATUS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_WIFI_STATUS: OptionName<'int'> = c.SO_WIFI_STATUS;
+/** SO_ZEROCOPY: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SO_ZEROCOPY: OptionName<'int'> = c.SO_ZEROCOPY;
+/** SCM_CREDENTIALS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_CREDENTIALS: number = c.SCM_CREDENTIALS;
+/** SCM_RIGHTS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_RIGHTS: number = c.SCM_RIGHTS;
+/** SCM_TIMESTAMP: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TIMESTAMP: number = c.SCM_TIMESTAMP;
+/** SCM_TIMESTAMPING: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TIMESTAMPING: number = c.SCM_TIMESTAMPING;
+/** SCM_TIMESTAMPING_OPT_STATS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TIMESTAMPING_OPT_STATS: number = c.SCM_TIMESTAMPING_OPT_STATS;
+/** SCM_TIMESTAMPING_PKTINFO: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TIMESTAMPING_PKTINFO: number = c.SCM_TIMESTAMPING_PKTINFO;
+/** SCM_TIMESTAMPNS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TIMESTAMPNS: number = c.SCM_TIMESTAMPNS;
+/** SCM_TXTIME: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TXTIME: number = c.SCM_TXTIME;
+/** SCM_WIFI_STATUS: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_WIFI_STATUS: number = c.SCM_WIFI_STATUS;
+/** IPPROTO_AH: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_AH: Level = c.IPPROTO_AH;
+/** IPPROTO_BEETPH: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_BEETPH: Level = c.IPPROTO_BEETPH;
+/** IPPROTO_COMP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_COMP: Level = c.IPPROTO_COMP;
+/** IPPROTO_DCCP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_DCCP: Level = c.IPPROTO_DCCP;
+/** IPPROTO_DSTOPTS: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_DSTOPTS: Level = c.IPPROTO_DSTOPTS;
+/** IPPROTO_EGP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_EGP: Level = c.IPPROTO_EGP;
+/** IPPROTO_ENCAP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_ENCAP: Level = c.IPPROTO_ENCAP;
+/** IPPROTO_ESP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_ESP: Level = c.IPPROTO_ESP;
+/** IPPROTO_ETHERNET: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_ETHERNET: Level = c.IPPROTO_ETHERNET;
+/** IPPROTO_FRAGMENT: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_FRAGMENT: Level = c.IPPROTO_FRAGMENT;
+/** IPPROTO_GRE: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_GRE: Level = c.IPPROTO_GRE;
+/** IPPROTO_HOPOPTS: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_HOPOPTS: Level = c.IPPROTO_HOPOPTS;
+/** IPPROTO_ICMP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_ICMP: Level = c.IPPROTO_ICMP;
+/** IPPROTO_ICMPV6: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_ICMPV6: Level = c.IPPROTO_ICMPV6;
+/** IPPROTO_IDP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_IDP: Level = c.IPPROTO_IDP;
+/** IPPROTO_IGMP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_IGMP: Level = c.IPPROTO_IGMP;
+/** IPPROTO_IP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_IP: Level = c.IPPROTO_IP;
+/** IPPROTO_IPIP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_IPIP: Level = c.IPPROTO_IPIP;
+/** IPPROTO_IPV6: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_IPV6: Level = c.IPPROTO_IPV6;
+/** IPPROTO_MH: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_MH: Level = c.IPPROTO_MH;
+/** IPPROTO_MPLS: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_MPLS: Level = c.IPPROTO_MPLS;
+/** IPPROTO_MPTCP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_MPTCP: Level = c.IPPROTO_MPTCP;
+/** IPPROTO_MTP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_MTP: Level = c.IPPROTO_MTP;
+/** IPPROTO_NONE: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_NONE: Level = c.IPPROTO_NONE;
+/** IPPROTO_PIM: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_PIM: Level = c.IPPROTO_PIM;
+/** IPPROTO_PUP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_PUP: Level = c.IPPROTO_PUP;
+/** IPPROTO_RAW: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_RAW: Level = c.IPPROTO_RAW;
+/** IPPROTO_ROUTING: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_ROUTING: Level = c.IPPROTO_ROUTING;
+/** IPPROTO_RSVP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_RSVP: Level = c.IPPROTO_RSVP;
+/** IPPROTO_SCTP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_SCTP: Level = c.IPPROTO_SCTP;
+/** IPPROTO_TCP: TCP; an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_TCP: Level = c.IPPROTO_TCP;
+/** IPPROTO_TP: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_TP: Level = c.IPPROTO_TP;
+/** IPPROTO_UDP: UDP; an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_UDP: Level = c.IPPROTO_UDP;
+/** IPPROTO_UDPLITE: an IP protocol number: socket(2)'s protocol, or a setsockopt level. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IPPROTO_UDPLITE: Level = c.IPPROTO_UDPLITE;
+/** IPPORT_RESERVED: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const IPPORT_RESERVED: number = c.IPPORT_RESERVED;
+/** IP_ADD_MEMBERSHIP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_ADD_MEMBERSHIP: OptionName<'struct'> = c.IP_ADD_MEMBERSHIP;
+/** IP_ADD_SOURCE_MEMBERSHIP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_ADD_SOURCE_MEMBERSHIP: OptionName<'struct'> = c.IP_ADD_SOURCE_MEMBERSHIP;
+/** IP_BIND_ADDRESS_NO_PORT: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_BIND_ADDRESS_NO_PORT: OptionName<'int'> = c.IP_BIND_ADDRESS_NO_PORT;
+/** IP_BLOCK_SOURCE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_BLOCK_SOURCE: OptionName<'struct'> = c.IP_BLOCK_SOURCE;
+/** IP_CHECKSUM: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_CHECKSUM: OptionName<'int'> = c.IP_CHECKSUM;
+/** IP_DEFAULT_MULTICAST_LOOP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_DEFAULT_MULTICAST_LOOP: number = c.IP_DEFAULT_MULTICAST_LOOP;
+/** IP_DEFAULT_MULTICAST_TTL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_DEFAULT_MULTICAST_TTL: number = c.IP_DEFAULT_MULTICAST_TTL;
+/** IP_DROP_MEMBERSHIP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_DROP_MEMBERSHIP: OptionName<'struct'> = c.IP_DROP_MEMBERSHIP;
+/** IP_DROP_SOURCE_MEMBERSHIP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_DROP_SOURCE_MEMBERSHIP: OptionName<'struct'> = c.IP_DROP_SOURCE_MEMBERSHIP;
+/** IP_FREEBIND: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_FREEBIND: OptionName<'int'> = c.IP_FREEBIND;
+/** IP_HDRINCL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_HDRINCL: OptionName<'int'> = c.IP_HDRINCL;
+/** IP_IPSEC_POLICY: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_IPSEC_POLICY: OptionName<'int'> = c.IP_IPSEC_POLICY;
+/** IP_MAX_MEMBERSHIPS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MAX_MEMBERSHIPS: number = c.IP_MAX_MEMBERSHIPS;
+/** IP_MINTTL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MINTTL: OptionName<'int'> = c.IP_MINTTL;
+/** IP_MSFILTER: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MSFILTER: OptionName<'int'> = c.IP_MSFILTER;
+/** IP_MTU: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MTU: OptionName<'int'> = c.IP_MTU;
+/** IP_MTU_DISCOVER: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MTU_DISCOVER: OptionName<'int'> = c.IP_MTU_DISCOVER;
+/** IP_MULTICAST_ALL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MULTICAST_ALL: OptionName<'int'> = c.IP_MULTICAST_ALL;
+/** IP_MULTICAST_IF: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MULTICAST_IF: OptionName<'struct'> = c.IP_MULTICAST_IF;
+/** IP_MULTICAST_LOOP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MULTICAST_LOOP: OptionName<'int'> = c.IP_MULTICAST_LOOP;
+/** IP_MULTICAST_TTL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_MULTICAST_TTL: OptionName<'int'> = c.IP_MULTICAST_TTL;
+/** IP_NODEFRAG: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_NODEFRAG: OptionName<'int'> = c.IP_NODEFRAG;
+/** IP_OPTIONS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_OPTIONS: OptionName<'bytes'> = c.IP_OPTIONS;
+/** IP_ORIGDSTADDR: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_ORIGDSTADDR: OptionName<'int'> = c.IP_ORIGDSTADDR;
+/** IP_PASSSEC: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PASSSEC: OptionName<'int'> = c.IP_PASSSEC;
+/** IP_PKTINFO: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PKTINFO: OptionName<'int'> = c.IP_PKTINFO;
+/** IP_PKTOPTIONS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PKTOPTIONS: OptionName<'bytes'> = c.IP_PKTOPTIONS;
+/** IP_PMTUDISC: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC: OptionName<'int'> = c.IP_PMTUDISC;
+/** IP_PMTUDISC_DO: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC_DO: number = c.IP_PMTUDISC_DO;
+/** IP_PMTUDISC_DONT: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC_DONT: number = c.IP_PMTUDISC_DONT;
+/** IP_PMTUDISC_INTERFACE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC_INTERFACE: number = c.IP_PMTUDISC_INTERFACE;
+/** IP_PMTUDISC_OMIT: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC_OMIT: number = c.IP_PMTUDISC_OMIT;
+/** IP_PMTUDISC_PROBE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC_PROBE: number = c.IP_PMTUDISC_PROBE;
+/** IP_PMTUDISC_WANT: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_PMTUDISC_WANT: number = c.IP_PMTUDISC_WANT;
+/** IP_RECVERR: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVERR: OptionName<'int'> = c.IP_RECVERR;
+/** IP_RECVERR_RFC4884: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVERR_RFC4884: OptionName<'int'> = c.IP_RECVERR_RFC4884;
+/** IP_RECVFRAGSIZE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVFRAGSIZE: OptionName<'int'> = c.IP_RECVFRAGSIZE;
+/** IP_RECVOPTS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVOPTS: OptionName<'int'> = c.IP_RECVOPTS;
+/** IP_RECVORIGDSTADDR: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVORIGDSTADDR: OptionName<'int'> = c.IP_RECVORIGDSTADDR;
+/** IP_RECVRETOPTS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVRETOPTS: OptionName<'int'> = c.IP_RECVRETOPTS;
+/** IP_RECVTOS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVTOS: OptionName<'int'> = c.IP_RECVTOS;
+/** IP_RECVTTL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RECVTTL: OptionName<'int'> = c.IP_RECVTTL;
+/** IP_RETOPTS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_RETOPTS: OptionName<'int'> = c.IP_RETOPTS;
+/** IP_ROUTER_ALERT: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_ROUTER_ALERT: OptionName<'int'> = c.IP_ROUTER_ALERT;
+/** IP_TOS: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_TOS: OptionName<'int'> = c.IP_TOS;
+/** IP_TRANSPARENT: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_TRANSPARENT: OptionName<'int'> = c.IP_TRANSPARENT;
+/** IP_TTL: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_TTL: OptionName<'int'> = c.IP_TTL;
+/** IP_UNBLOCK_SOURCE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_UNBLOCK_SOURCE: OptionName<'struct'> = c.IP_UNBLOCK_SOURCE;
+/** IP_UNICAST_IF: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_UNICAST_IF: OptionName<'int'> = c.IP_UNICAST_IF;
+/** IP_XFRM_POLICY: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const IP_XFRM_POLICY: OptionName<'int'> = c.IP_XFRM_POLICY;
+/** IPV6_2292DSTOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_2292DSTOPTS: OptionName<'int'> = c.IPV6_2292DSTOPTS;
+/** IPV6_2292HOPLIMIT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_2292HOPLIMIT: OptionName<'int'> = c.IPV6_2292HOPLIMIT;
+/** IPV6_2292HOPOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_2292HOPOPTS: OptionName<'int'> = c.IPV6_2292HOPOPTS;
+/** IPV6_2292PKTINFO: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_2292PKTINFO: OptionName<'int'> = c.IPV6_2292PKTINFO;
+/** IPV6_2292PKTOPTIONS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_2292PKTOPTIONS: OptionName<'int'> = c.IPV6_2292PKTOPTIONS;
+/** IPV6_2292RTHDR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_2292RTHDR: OptionName<'int'> = c.IPV6_2292RTHDR;
+/** IPV6_ADDRFORM: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_ADDRFORM: OptionName<'int'> = c.IPV6_ADDRFORM;
+/** IPV6_ADDR_PREFERENCES: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_ADDR_PREFERENCES: OptionName<'int'> = c.IPV6_ADDR_PREFERENCES;
+/** IPV6_ADD_MEMBERSHIP: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_ADD_MEMBERSHIP: OptionName<'struct'> = c.IPV6_ADD_MEMBERSHIP;
+/** IPV6_AUTHHDR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_AUTHHDR: OptionName<'int'> = c.IPV6_AUTHHDR;
+/** IPV6_AUTOFLOWLABEL: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_AUTOFLOWLABEL: OptionName<'int'> = c.IPV6_AUTOFLOWLABEL;
+/** IPV6_CHECKSUM: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_CHECKSUM: OptionName<'int'> = c.IPV6_CHECKSUM;
+/** IPV6_DONTFRAG: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_DONTFRAG: OptionName<'int'> = c.IPV6_DONTFRAG;
+/** IPV6_DROP_MEMBERSHIP: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_DROP_MEMBERSHIP: OptionName<'struct'> = c.IPV6_DROP_MEMBERSHIP;
+/** IPV6_DSTOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_DSTOPTS: OptionName<'int'> = c.IPV6_DSTOPTS;
+/** IPV6_FREEBIND: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_FREEBIND: OptionName<'int'> = c.IPV6_FREEBIND;
+/** IPV6_HDRINCL: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_HDRINCL: OptionName<'int'> = c.IPV6_HDRINCL;
+/** IPV6_HOPLIMIT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_HOPLIMIT: OptionName<'int'> = c.IPV6_HOPLIMIT;
+/** IPV6_HOPOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_HOPOPTS: OptionName<'int'> = c.IPV6_HOPOPTS;
+/** IPV6_IPSEC_POLICY: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_IPSEC_POLICY: OptionName<'int'> = c.IPV6_IPSEC_POLICY;
+/** IPV6_JOIN_ANYCAST: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_JOIN_ANYCAST: OptionName<'int'> = c.IPV6_JOIN_ANYCAST;
+/** IPV6_JOIN_GROUP: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_JOIN_GROUP: OptionName<'struct'> = c.IPV6_JOIN_GROUP;
+/** IPV6_LEAVE_ANYCAST: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_LEAVE_ANYCAST: OptionName<'int'> = c.IPV6_LEAVE_ANYCAST;
+/** IPV6_LEAVE_GROUP: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_LEAVE_GROUP: OptionName<'struct'> = c.IPV6_LEAVE_GROUP;
+/** IPV6_MINHOPCOUNT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MINHOPCOUNT: OptionName<'int'> = c.IPV6_MINHOPCOUNT;
+/** IPV6_MTU: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MTU: OptionName<'int'> = c.IPV6_MTU;
+/** IPV6_MTU_DISCOVER: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MTU_DISCOVER: OptionName<'int'> = c.IPV6_MTU_DISCOVER;
+/** IPV6_MULTICAST_ALL: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MULTICAST_ALL: OptionName<'int'> = c.IPV6_MULTICAST_ALL;
+/** IPV6_MULTICAST_HOPS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MULTICAST_HOPS: OptionName<'int'> = c.IPV6_MULTICAST_HOPS;
+/** IPV6_MULTICAST_IF: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MULTICAST_IF: OptionName<'int'> = c.IPV6_MULTICAST_IF;
+/** IPV6_MULTICAST_LOOP: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_MULTICAST_LOOP: OptionName<'int'> = c.IPV6_MULTICAST_LOOP;
+/** IPV6_NEXTHOP: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_NEXTHOP: OptionName<'int'> = c.IPV6_NEXTHOP;
+/** IPV6_ORIGDSTADDR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_ORIGDSTADDR: OptionName<'int'> = c.IPV6_ORIGDSTADDR;
+/** IPV6_PATHMTU: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PATHMTU: OptionName<'int'> = c.IPV6_PATHMTU;
+/** IPV6_PKTINFO: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PKTINFO: OptionName<'int'> = c.IPV6_PKTINFO;
+/** IPV6_PMTUDISC_DO: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PMTUDISC_DO: number = c.IPV6_PMTUDISC_DO;
+/** IPV6_PMTUDISC_DONT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PMTUDISC_DONT: number = c.IPV6_PMTUDISC_DONT;
+/** IPV6_PMTUDISC_INTERFACE: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PMTUDISC_INTERFACE: number = c.IPV6_PMTUDISC_INTERFACE;
+/** IPV6_PMTUDISC_OMIT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PMTUDISC_OMIT: number = c.IPV6_PMTUDISC_OMIT;
+/** IPV6_PMTUDISC_PROBE: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PMTUDISC_PROBE: number = c.IPV6_PMTUDISC_PROBE;
+/** IPV6_PMTUDISC_WANT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_PMTUDISC_WANT: number = c.IPV6_PMTUDISC_WANT;
+/** IPV6_RECVDSTOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVDSTOPTS: OptionName<'int'> = c.IPV6_RECVDSTOPTS;
+/** IPV6_RECVERR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVERR: OptionName<'int'> = c.IPV6_RECVERR;
+/** IPV6_RECVERR_RFC4884: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVERR_RFC4884: OptionName<'int'> = c.IPV6_RECVERR_RFC4884;
+/** IPV6_RECVFRAGSIZE: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVFRAGSIZE: OptionName<'int'> = c.IPV6_RECVFRAGSIZE;
+/** IPV6_RECVHOPLIMIT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVHOPLIMIT: OptionName<'int'> = c.IPV6_RECVHOPLIMIT;
+/** IPV6_RECVHOPOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVHOPOPTS: OptionName<'int'> = c.IPV6_RECVHOPOPTS;
+/** IPV6_RECVORIGDSTADDR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVORIGDSTADDR: OptionName<'int'> = c.IPV6_RECVORIGDSTADDR;
+/** IPV6_RECVPATHMTU: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVPATHMTU: OptionName<'int'> = c.IPV6_RECVPATHMTU;
+/** IPV6_RECVPKTINFO: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVPKTINFO: OptionName<'int'> = c.IPV6_RECVPKTINFO;
+/** IPV6_RECVRTHDR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVRTHDR: OptionName<'int'> = c.IPV6_RECVRTHDR;
+/** IPV6_RECVTCLASS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RECVTCLASS: OptionName<'int'> = c.IPV6_RECVTCLASS;
+/** IPV6_ROUTER_ALERT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_ROUTER_ALERT: OptionName<'int'> = c.IPV6_ROUTER_ALERT;
+/** IPV6_ROUTER_ALERT_ISOLATE: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_ROUTER_ALERT_ISOLATE: OptionName<'int'> = c.IPV6_ROUTER_ALERT_ISOLATE;
+/** IPV6_RTHDR: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RTHDR: OptionName<'int'> = c.IPV6_RTHDR;
+/** IPV6_RTHDRDSTOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RTHDRDSTOPTS: OptionName<'int'> = c.IPV6_RTHDRDSTOPTS;
+/** IPV6_RTHDR_LOOSE: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RTHDR_LOOSE: OptionName<'int'> = c.IPV6_RTHDR_LOOSE;
+/** IPV6_RTHDR_STRICT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RTHDR_STRICT: OptionName<'int'> = c.IPV6_RTHDR_STRICT;
+/** IPV6_RTHDR_TYPE_0: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RTHDR_TYPE_0: OptionName<'int'> = c.IPV6_RTHDR_TYPE_0;
+/** IPV6_RXDSTOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RXDSTOPTS: OptionName<'int'> = c.IPV6_RXDSTOPTS;
+/** IPV6_RXHOPOPTS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_RXHOPOPTS: OptionName<'int'> = c.IPV6_RXHOPOPTS;
+/** IPV6_TCLASS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_TCLASS: OptionName<'int'> = c.IPV6_TCLASS;
+/** IPV6_TRANSPARENT: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_TRANSPARENT: OptionName<'int'> = c.IPV6_TRANSPARENT;
+/** IPV6_UNICAST_HOPS: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_UNICAST_HOPS: OptionName<'int'> = c.IPV6_UNICAST_HOPS;
+/** IPV6_UNICAST_IF: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_UNICAST_IF: OptionName<'int'> = c.IPV6_UNICAST_IF;
+/** IPV6_V6ONLY: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_V6ONLY: OptionName<'int'> = c.IPV6_V6ONLY;
+/** IPV6_XFRM_POLICY: an IPv6 option (IPPROTO_IPV6) or control message. ipv6(7), https://man7.org/linux/man-pages/man7/ipv6.7.html */
 export const IPV6_XFRM_POLICY: OptionName<'int'> = c.IPV6_XFRM_POLICY;
+/** TCP_CC_INFO: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CC_INFO: OptionName<'bytes'> = c.TCP_CC_INFO;
+/** TCP_CM_INQ: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CM_INQ: OptionName<'int'> = c.TCP_CM_INQ;
+/** TCP_CONGESTION: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CONGESTION: OptionName<'string'> = c.TCP_CONGESTION;
+/** TCP_COOKIE_IN_ALWAYS: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_COOKIE_IN_ALWAYS: OptionName<'int'> = c.TCP_COOKIE_IN_ALWAYS;
+/** TCP_COOKIE_MAX: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_COOKIE_MAX: OptionName<'int'> = c.TCP_COOKIE_MAX;
+/** TCP_COOKIE_MIN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_COOKIE_MIN: OptionName<'int'> = c.TCP_COOKIE_MIN;
+/** TCP_COOKIE_OUT_NEVER: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_COOKIE_OUT_NEVER: OptionName<'int'> = c.TCP_COOKIE_OUT_NEVER;
+/** TCP_COOKIE_PAIR_SIZE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_COOKIE_PAIR_SIZE: OptionName<'int'> = c.TCP_COOKIE_PAIR_SIZE;
+/** TCP_COOKIE_TRANSACTIONS: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_COOKIE_TRANSACTIONS: OptionName<'int'> = c.TCP_COOKIE_TRANSACTIONS;
+/** TCP_CORK: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CORK: OptionName<'int'> = c.TCP_CORK;
+/** TCP_DEFER_ACCEPT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_DEFER_ACCEPT: OptionName<'int'> = c.TCP_DEFER_ACCEPT;
+/** TCP_FASTOPEN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_FASTOPEN: OptionName<'int'> = c.TCP_FASTOPEN;
+/** TCP_FASTOPEN_CONNECT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_FASTOPEN_CONNECT: OptionName<'int'> = c.TCP_FASTOPEN_CONNECT;
+/** TCP_FASTOPEN_KEY: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_FASTOPEN_KEY: OptionName<'int'> = c.TCP_FASTOPEN_KEY;
+/** TCP_FASTOPEN_NO_COOKIE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_FASTOPEN_NO_COOKIE: OptionName<'int'> = c.TCP_FASTOPEN_NO_COOKIE;
+/** TCP_INFO: the connection's struct tcp_info: state, RTT, cwnd...; TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_INFO: OptionName<'tcp_info'> = c.TCP_INFO;
+/** TCP_INQ: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_INQ: OptionName<'int'> = c.TCP_INQ;
+/** TCP_KEEPCNT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_KEEPCNT: OptionName<'int'> = c.TCP_KEEPCNT;
+/** TCP_KEEPIDLE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_KEEPIDLE: OptionName<'int'> = c.TCP_KEEPIDLE;
+/** TCP_KEEPINTVL: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_KEEPINTVL: OptionName<'int'> = c.TCP_KEEPINTVL;
+/** TCP_LINGER2: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_LINGER2: OptionName<'int'> = c.TCP_LINGER2;
+/** TCP_MAXSEG: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MAXSEG: OptionName<'int'> = c.TCP_MAXSEG;
+/** TCP_MAXWIN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MAXWIN: OptionName<'int'> = c.TCP_MAXWIN;
+/** TCP_MAX_WINSHIFT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MAX_WINSHIFT: OptionName<'int'> = c.TCP_MAX_WINSHIFT;
+/** TCP_MD5SIG: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MD5SIG: OptionName<'struct'> = c.TCP_MD5SIG;
+/** TCP_MD5SIG_EXT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MD5SIG_EXT: OptionName<'struct'> = c.TCP_MD5SIG_EXT;
+/** TCP_MD5SIG_FLAG_PREFIX: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MD5SIG_FLAG_PREFIX: OptionName<'int'> = c.TCP_MD5SIG_FLAG_PREFIX;
+/** TCP_MD5SIG_MAXKEYLEN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MD5SIG_MAXKEYLEN: OptionName<'int'> = c.TCP_MD5SIG_MAXKEYLEN;
+/** TCP_MSS: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MSS: OptionName<'int'> = c.TCP_MSS;
+/** TCP_MSS_DEFAULT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MSS_DEFAULT: OptionName<'int'> = c.TCP_MSS_DEFAULT;
+/** TCP_MSS_DESIRED: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_MSS_DESIRED: OptionName<'int'> = c.TCP_MSS_DESIRED;
+/** TCP_NODELAY: send small segments at once (no Nagle); TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_NODELAY: OptionName<'int'> = c.TCP_NODELAY;
+/** TCP_NOTSENT_LOWAT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_NOTSENT_LOWAT: OptionName<'int'> = c.TCP_NOTSENT_LOWAT;
+/** TCP_QUEUE_SEQ: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_QUEUE_SEQ: OptionName<'int'> = c.TCP_QUEUE_SEQ;
+/** TCP_QUICKACK: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_QUICKACK: OptionName<'int'> = c.TCP_QUICKACK;
+/** TCP_REPAIR: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR: OptionName<'int'> = c.TCP_REPAIR;
+/** TCP_REPAIR_OFF: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR_OFF: OptionName<'int'> = c.TCP_REPAIR_OFF;
+/** TCP_REPAIR_OFF_NO_WP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR_OFF_NO_WP: OptionName<'int'> = c.TCP_REPAIR_OFF_NO_WP;
+/** TCP_REPAIR_ON: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR_ON: OptionName<'int'> = c.TCP_REPAIR_ON;
+/** TCP_REPAIR_OPTIONS: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR_OPTIONS: OptionName<'int'> = c.TCP_REPAIR_OPTIONS;
+/** TCP_REPAIR_QUEUE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR_QUEUE: OptionName<'int'> = c.TCP_REPAIR_QUEUE;
+/** TCP_REPAIR_WINDOW: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_REPAIR_WINDOW: OptionName<'bytes'> = c.TCP_REPAIR_WINDOW;
+/** TCP_SAVED_SYN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_SAVED_SYN: OptionName<'int'> = c.TCP_SAVED_SYN;
+/** TCP_SAVE_SYN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_SAVE_SYN: OptionName<'int'> = c.TCP_SAVE_SYN;
+/** TCP_SYNCNT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_SYNCNT: OptionName<'int'> = c.TCP_SYNCNT;
+/** TCP_S_DATA_IN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_S_DATA_IN: OptionName<'int'> = c.TCP_S_DATA_IN;
+/** TCP_S_DATA_OUT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_S_DATA_OUT: OptionName<'int'> = c.TCP_S_DATA_OUT;
+/** TCP_THIN_DUPACK: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_THIN_DUPACK: OptionName<'int'> = c.TCP_THIN_DUPACK;
+/** TCP_THIN_LINEAR_TIMEOUTS: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_THIN_LINEAR_TIMEOUTS: OptionName<'int'> = c.TCP_THIN_LINEAR_TIMEOUTS;
+/** TCP_TIMESTAMP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_TIMESTAMP: OptionName<'int'> = c.TCP_TIMESTAMP;
+/** TCP_TX_DELAY: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_TX_DELAY: OptionName<'int'> = c.TCP_TX_DELAY;
+/** TCP_ULP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_ULP: OptionName<'string'> = c.TCP_ULP;
+/** TCP_USER_TIMEOUT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_USER_TIMEOUT: OptionName<'int'> = c.TCP_USER_TIMEOUT;
+/** TCP_WINDOW_CLAMP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_WINDOW_CLAMP: OptionName<'int'> = c.TCP_WINDOW_CLAMP;
+/** TCP_ZEROCOPY_RECEIVE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_ZEROCOPY_RECEIVE: OptionName<'int'> = c.TCP_ZEROCOPY_RECEIVE;
+/** TCPI_OPT_ECN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPI_OPT_ECN: number = c.TCPI_OPT_ECN;
+/** TCPI_OPT_ECN_SEEN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPI_OPT_ECN_SEEN: number = c.TCPI_OPT_ECN_SEEN;
+/** TCPI_OPT_SACK: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPI_OPT_SACK: number = c.TCPI_OPT_SACK;
+/** TCPI_OPT_SYN_DATA: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPI_OPT_SYN_DATA: number = c.TCPI_OPT_SYN_DATA;
+/** TCPI_OPT_TIMESTAMPS: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPI_OPT_TIMESTAMPS: number = c.TCPI_OPT_TIMESTAMPS;
+/** TCPI_OPT_WSCALE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPI_OPT_WSCALE: number = c.TCPI_OPT_WSCALE;
+/** TCPOPT_EOL: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_EOL: number = c.TCPOPT_EOL;
+/** TCPOPT_MAXSEG: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_MAXSEG: number = c.TCPOPT_MAXSEG;
+/** TCPOPT_NOP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_NOP: number = c.TCPOPT_NOP;
+/** TCPOPT_SACK: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_SACK: number = c.TCPOPT_SACK;
+/** TCPOPT_SACK_PERMITTED: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_SACK_PERMITTED: number = c.TCPOPT_SACK_PERMITTED;
+/** TCPOPT_TIMESTAMP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_TIMESTAMP: number = c.TCPOPT_TIMESTAMP;
+/** TCPOPT_TSTAMP_HDR: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_TSTAMP_HDR: number = c.TCPOPT_TSTAMP_HDR;
+/** TCPOPT_WINDOW: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOPT_WINDOW: number = c.TCPOPT_WINDOW;
+/** TCPOLEN_MAXSEG: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOLEN_MAXSEG: number = c.TCPOLEN_MAXSEG;
+/** TCPOLEN_SACK_PERMITTED: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOLEN_SACK_PERMITTED: number = c.TCPOLEN_SACK_PERMITTED;
+/** TCPOLEN_TIMESTAMP: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOLEN_TIMESTAMP: number = c.TCPOLEN_TIMESTAMP;
+/** TCPOLEN_TSTAMP_APPA: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOLEN_TSTAMP_APPA: number = c.TCPOLEN_TSTAMP_APPA;
+/** TCPOLEN_WINDOW: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCPOLEN_WINDOW: number = c.TCPOLEN_WINDOW;
+/** UDP_CORK: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_CORK: OptionName<'int'> = c.UDP_CORK;
+/** UDP_ENCAP: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_ENCAP: OptionName<'int'> = c.UDP_ENCAP;
+/** UDP_ENCAP_ESPINUDP: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_ENCAP_ESPINUDP: OptionName<'int'> = c.UDP_ENCAP_ESPINUDP;
+/** UDP_ENCAP_ESPINUDP_NON_IKE: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_ENCAP_ESPINUDP_NON_IKE: OptionName<'int'> = c.UDP_ENCAP_ESPINUDP_NON_IKE;
+/** UDP_ENCAP_GTP0: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_ENCAP_GTP0: OptionName<'int'> = c.UDP_ENCAP_GTP0;
+/** UDP_ENCAP_GTP1U: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_ENCAP_GTP1U: OptionName<'int'> = c.UDP_ENCAP_GTP1U;
+/** UDP_ENCAP_L2TPINUDP: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_ENCAP_L2TPINUDP: OptionName<'int'> = c.UDP_ENCAP_L2TPINUDP;
+/** UDP_GRO: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_GRO: OptionName<'int'> = c.UDP_GRO;
+/** UDP_NO_CHECK6_RX: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_NO_CHECK6_RX: OptionName<'int'> = c.UDP_NO_CHECK6_RX;
+/** UDP_NO_CHECK6_TX: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_NO_CHECK6_TX: OptionName<'int'> = c.UDP_NO_CHECK6_TX;
+/** UDP_SEGMENT: a UDP option (IPPROTO_UDP). udp(7), https://man7.org/linux/man-pages/man7/udp.7.html */
 export const UDP_SEGMENT: OptionName<'int'> = c.UDP_SEGMENT;
+/** MSG_BATCH: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_BATCH: MsgFlags = c.MSG_BATCH;
+/** MSG_CMSG_CLOEXEC: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_CMSG_CLOEXEC: MsgFlags = c.MSG_CMSG_CLOEXEC;
+/** MSG_CONFIRM: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_CONFIRM: MsgFlags = c.MSG_CONFIRM;
+/** MSG_CTRUNC: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_CTRUNC: MsgFlags = c.MSG_CTRUNC;
+/** MSG_DONTROUTE: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_DONTROUTE: MsgFlags = c.MSG_DONTROUTE;
+/** MSG_DONTWAIT: this call does not block: EAGAIN instead; a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_DONTWAIT: MsgFlags = c.MSG_DONTWAIT;
+/** MSG_EOR: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_EOR: MsgFlags = c.MSG_EOR;
+/** MSG_ERRQUEUE: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_ERRQUEUE: MsgFlags = c.MSG_ERRQUEUE;
+/** MSG_FASTOPEN: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_FASTOPEN: MsgFlags = c.MSG_FASTOPEN;
+/** MSG_FIN: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_FIN: MsgFlags = c.MSG_FIN;
+/** MSG_MORE: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_MORE: MsgFlags = c.MSG_MORE;
+/** MSG_NOSIGNAL: no SIGPIPE on a closed peer (EPIPE only); a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_NOSIGNAL: MsgFlags = c.MSG_NOSIGNAL;
+/** MSG_OOB: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_OOB: MsgFlags = c.MSG_OOB;
+/** MSG_PEEK: look at the data without taking it; a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_PEEK: MsgFlags = c.MSG_PEEK;
+/** MSG_PROXY: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_PROXY: MsgFlags = c.MSG_PROXY;
+/** MSG_RST: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_RST: MsgFlags = c.MSG_RST;
+/** MSG_SYN: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_SYN: MsgFlags = c.MSG_SYN;
+/** MSG_TRUNC: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_TRUNC: MsgFlags = c.MSG_TRUNC;
+/** MSG_TRYHARD: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_TRYHARD: MsgFlags = c.MSG_TRYHARD;
+/** MSG_WAITALL: block until the whole buffer is filled; a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_WAITALL: MsgFlags = c.MSG_WAITALL;
+/** MSG_WAITFORONE: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_WAITFORONE: MsgFlags = c.MSG_WAITFORONE;
+/** MSG_ZEROCOPY: a flag of send/recv and the message calls. recv(2), https://man7.org/linux/man-pages/man2/recv.2.html */
 export const MSG_ZEROCOPY: MsgFlags = c.MSG_ZEROCOPY;
+/** SHUT_RD: no more receives; shutdown(2)'s how. shutdown(2), https://man7.org/linux/man-pages/man2/shutdown.2.html */
 export const SHUT_RD: ShutdownHow = c.SHUT_RD;
+/** SHUT_RDWR: neither; shutdown(2)'s how. shutdown(2), https://man7.org/linux/man-pages/man2/shutdown.2.html */
 export const SHUT_RDWR: ShutdownHow = c.SHUT_RDWR;
+/** SHUT_WR: no more sends: the peer reads end of stream (TCP sends FIN); shutdown(2)'s how. shutdown(2), https://man7.org/linux/man-pages/man2/shutdown.2.html */
 export const SHUT_WR: ShutdownHow = c.SHUT_WR;
+/** INADDR_ALLHOSTS_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_ALLHOSTS_GROUP: number = c.INADDR_ALLHOSTS_GROUP;
+/** INADDR_ALLRTRS_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_ALLRTRS_GROUP: number = c.INADDR_ALLRTRS_GROUP;
+/** INADDR_ALLSNOOPERS_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_ALLSNOOPERS_GROUP: number = c.INADDR_ALLSNOOPERS_GROUP;
+/** INADDR_ANY: the wildcard address 0.0.0.0 (as a host-order number: htonl(INADDR_ANY)); IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_ANY: number = c.INADDR_ANY;
+/** INADDR_BROADCAST: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_BROADCAST: number = c.INADDR_BROADCAST;
+/** INADDR_DUMMY: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_DUMMY: number = c.INADDR_DUMMY;
+/** INADDR_LOOPBACK: 127.0.0.1, host order; IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_LOOPBACK: number = c.INADDR_LOOPBACK;
+/** INADDR_MAX_LOCAL_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_MAX_LOCAL_GROUP: number = c.INADDR_MAX_LOCAL_GROUP;
+/** INADDR_NONE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_NONE: number = c.INADDR_NONE;
+/** INADDR_UNSPEC_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const INADDR_UNSPEC_GROUP: number = c.INADDR_UNSPEC_GROUP;
+/** SOMAXCONN: the largest listen() backlog; a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOMAXCONN: number = c.SOMAXCONN;
+/** AI_ADDRCONFIG: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_ADDRCONFIG: number = c.AI_ADDRCONFIG;
+/** AI_ALL: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_ALL: number = c.AI_ALL;
+/** AI_CANONIDN: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_CANONIDN: number = c.AI_CANONIDN;
+/** AI_CANONNAME: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_CANONNAME: number = c.AI_CANONNAME;
+/** AI_IDN: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_IDN: number = c.AI_IDN;
+/** AI_NUMERICHOST: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_NUMERICHOST: number = c.AI_NUMERICHOST;
+/** AI_NUMERICSERV: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_NUMERICSERV: number = c.AI_NUMERICSERV;
+/** AI_PASSIVE: getaddrinfo: addresses to bind(), the wildcard when node is null; getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_PASSIVE: number = c.AI_PASSIVE;
+/** AI_V4MAPPED: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const AI_V4MAPPED: number = c.AI_V4MAPPED;
+/** NI_DGRAM: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_DGRAM: number = c.NI_DGRAM;
+/** NI_IDN: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_IDN: number = c.NI_IDN;
+/** NI_MAXHOST: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_MAXHOST: number = c.NI_MAXHOST;
+/** NI_MAXSERV: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_MAXSERV: number = c.NI_MAXSERV;
+/** NI_NAMEREQD: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_NAMEREQD: number = c.NI_NAMEREQD;
+/** NI_NOFQDN: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_NOFQDN: number = c.NI_NOFQDN;
+/** NI_NUMERICHOST: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_NUMERICHOST: number = c.NI_NUMERICHOST;
+/** NI_NUMERICSERV: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const NI_NUMERICSERV: number = c.NI_NUMERICSERV;
+/** EAI_ADDRFAMILY: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_ADDRFAMILY: number = c.EAI_ADDRFAMILY;
+/** EAI_AGAIN: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_AGAIN: number = c.EAI_AGAIN;
+/** EAI_ALLDONE: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_ALLDONE: number = c.EAI_ALLDONE;
+/** EAI_BADFLAGS: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_BADFLAGS: number = c.EAI_BADFLAGS;
+/** EAI_CANCELED: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_CANCELED: number = c.EAI_CANCELED;
+/** EAI_FAIL: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_FAIL: number = c.EAI_FAIL;
+/** EAI_FAMILY: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_FAMILY: number = c.EAI_FAMILY;
+/** EAI_IDN_ENCODE: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_IDN_ENCODE: number = c.EAI_IDN_ENCODE;
+/** EAI_INPROGRESS: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_INPROGRESS: number = c.EAI_INPROGRESS;
+/** EAI_INTR: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_INTR: number = c.EAI_INTR;
+/** EAI_MEMORY: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_MEMORY: number = c.EAI_MEMORY;
+/** EAI_NODATA: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_NODATA: number = c.EAI_NODATA;
+/** EAI_NONAME: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_NONAME: number = c.EAI_NONAME;
+/** EAI_NOTCANCELED: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_NOTCANCELED: number = c.EAI_NOTCANCELED;
+/** EAI_OVERFLOW: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_OVERFLOW: number = c.EAI_OVERFLOW;
+/** EAI_SERVICE: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_SERVICE: number = c.EAI_SERVICE;
+/** EAI_SOCKTYPE: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_SOCKTYPE: number = c.EAI_SOCKTYPE;
+/** EAI_SYSTEM: getaddrinfo/getnameinfo: a flag or an error code. getaddrinfo(3), https://man7.org/linux/man-pages/man3/getaddrinfo.3.html */
 export const EAI_SYSTEM: number = c.EAI_SYSTEM;
+/** F_GETFD: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_GETFD: number = c.F_GETFD;
+/** F_SETFD: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_SETFD: number = c.F_SETFD;
+/** F_GETFL: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_GETFL: number = c.F_GETFL;
+/** F_SETFL: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_SETFL: number = c.F_SETFL;
+/** F_DUPFD: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_DUPFD: number = c.F_DUPFD;
+/** F_DUPFD_CLOEXEC: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_DUPFD_CLOEXEC: number = c.F_DUPFD_CLOEXEC;
+/** F_GETPIPE_SZ: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_GETPIPE_SZ: number = c.F_GETPIPE_SZ;
+/** F_SETPIPE_SZ: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const F_SETPIPE_SZ: number = c.F_SETPIPE_SZ;
+/** FD_CLOEXEC: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const FD_CLOEXEC: number = c.FD_CLOEXEC;
+/** O_RDONLY: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_RDONLY: number = c.O_RDONLY;
+/** O_WRONLY: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_WRONLY: number = c.O_WRONLY;
+/** O_RDWR: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_RDWR: number = c.O_RDWR;
+/** O_ACCMODE: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_ACCMODE: number = c.O_ACCMODE;
+/** O_APPEND: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_APPEND: number = c.O_APPEND;
+/** O_NONBLOCK: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_NONBLOCK: number = c.O_NONBLOCK;
+/** O_NDELAY: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_NDELAY: number = c.O_NDELAY;
+/** O_SYNC: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_SYNC: number = c.O_SYNC;
+/** O_DSYNC: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_DSYNC: number = c.O_DSYNC;
+/** O_DIRECT: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_DIRECT: number = c.O_DIRECT;
+/** O_NOATIME: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_NOATIME: number = c.O_NOATIME;
+/** O_CLOEXEC: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_CLOEXEC: number = c.O_CLOEXEC;
+/** O_ASYNC: fcntl(2): a command or a flag. fcntl(2), https://man7.org/linux/man-pages/man2/fcntl.2.html */
 export const O_ASYNC: number = c.O_ASYNC;
+/** FIONREAD: an ioctl request. ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html */
 export const FIONREAD: number = c.FIONREAD;
+/** FIONBIO: an ioctl request. ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html */
 export const FIONBIO: number = c.FIONBIO;
+/** SIOCINQ: an ioctl request. ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html */
 export const SIOCINQ: number = c.SIOCINQ;
+/** SIOCOUTQ: an ioctl request. ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html */
 export const SIOCOUTQ: number = c.SIOCOUTQ;
+/** SIOCOUTQNSD: an ioctl request. ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html */
 export const SIOCOUTQNSD: number = c.SIOCOUTQNSD;
+/** SIOCATMARK: an ioctl request. ioctl(2), https://man7.org/linux/man-pages/man2/ioctl.2.html */
 export const SIOCATMARK: number = c.SIOCATMARK;
+/** PF_ALG: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ALG: Domain = c.PF_ALG;
+/** PF_APPLETALK: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_APPLETALK: Domain = c.PF_APPLETALK;
+/** PF_ASH: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ASH: Domain = c.PF_ASH;
+/** PF_ATMPVC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ATMPVC: Domain = c.PF_ATMPVC;
+/** PF_ATMSVC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ATMSVC: Domain = c.PF_ATMSVC;
+/** PF_AX25: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_AX25: Domain = c.PF_AX25;
+/** PF_BLUETOOTH: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_BLUETOOTH: Domain = c.PF_BLUETOOTH;
+/** PF_BRIDGE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_BRIDGE: Domain = c.PF_BRIDGE;
+/** PF_CAIF: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_CAIF: Domain = c.PF_CAIF;
+/** PF_CAN: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_CAN: Domain = c.PF_CAN;
+/** PF_ECONET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ECONET: Domain = c.PF_ECONET;
+/** PF_FILE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_FILE: Domain = c.PF_FILE;
+/** PF_IB: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_IB: Domain = c.PF_IB;
+/** PF_IEEE802154: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_IEEE802154: Domain = c.PF_IEEE802154;
+/** PF_INET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_INET: Domain = c.PF_INET;
+/** PF_INET6: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_INET6: Domain = c.PF_INET6;
+/** PF_IPX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_IPX: Domain = c.PF_IPX;
+/** PF_IRDA: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_IRDA: Domain = c.PF_IRDA;
+/** PF_ISDN: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ISDN: Domain = c.PF_ISDN;
+/** PF_IUCV: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_IUCV: Domain = c.PF_IUCV;
+/** PF_KCM: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_KCM: Domain = c.PF_KCM;
+/** PF_KEY: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_KEY: Domain = c.PF_KEY;
+/** PF_LLC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_LLC: Domain = c.PF_LLC;
+/** PF_LOCAL: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_LOCAL: Domain = c.PF_LOCAL;
+/** PF_MAX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_MAX: Domain = c.PF_MAX;
+/** PF_MCTP: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_MCTP: Domain = c.PF_MCTP;
+/** PF_MPLS: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_MPLS: Domain = c.PF_MPLS;
+/** PF_NETBEUI: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_NETBEUI: Domain = c.PF_NETBEUI;
+/** PF_NETLINK: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_NETLINK: Domain = c.PF_NETLINK;
+/** PF_NETROM: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_NETROM: Domain = c.PF_NETROM;
+/** PF_NFC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_NFC: Domain = c.PF_NFC;
+/** PF_PACKET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_PACKET: Domain = c.PF_PACKET;
+/** PF_PHONET: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_PHONET: Domain = c.PF_PHONET;
+/** PF_PPPOX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_PPPOX: Domain = c.PF_PPPOX;
+/** PF_QIPCRTR: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_QIPCRTR: Domain = c.PF_QIPCRTR;
+/** PF_RDS: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_RDS: Domain = c.PF_RDS;
+/** PF_ROSE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ROSE: Domain = c.PF_ROSE;
+/** PF_ROUTE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_ROUTE: Domain = c.PF_ROUTE;
+/** PF_RXRPC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_RXRPC: Domain = c.PF_RXRPC;
+/** PF_SECURITY: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_SECURITY: Domain = c.PF_SECURITY;
+/** PF_SMC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_SMC: Domain = c.PF_SMC;
+/** PF_SNA: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_SNA: Domain = c.PF_SNA;
+/** PF_TIPC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_TIPC: Domain = c.PF_TIPC;
+/** PF_UNIX: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_UNIX: Domain = c.PF_UNIX;
+/** PF_UNSPEC: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_UNSPEC: Domain = c.PF_UNSPEC;
+/** PF_VSOCK: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_VSOCK: Domain = c.PF_VSOCK;
+/** PF_WANPIPE: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_WANPIPE: Domain = c.PF_WANPIPE;
+/** PF_X25: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_X25: Domain = c.PF_X25;
+/** PF_XDP: an address family, socket(2)'s domain. address_families(7), https://man7.org/linux/man-pages/man7/address_families.7.html */
 export const PF_XDP: Domain = c.PF_XDP;
+/** HOST_NOT_FOUND: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const HOST_NOT_FOUND: number = c.HOST_NOT_FOUND;
+/** TRY_AGAIN: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const TRY_AGAIN: number = c.TRY_AGAIN;
+/** NO_RECOVERY: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const NO_RECOVERY: number = c.NO_RECOVERY;
+/** NO_DATA: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const NO_DATA: number = c.NO_DATA;
+/** NETDB_INTERNAL: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const NETDB_INTERNAL: number = c.NETDB_INTERNAL;
+/** IF_NAMESIZE: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IF_NAMESIZE: number = c.IF_NAMESIZE;
+/** IFF_UP: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_UP: number = c.IFF_UP;
+/** IFF_BROADCAST: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_BROADCAST: number = c.IFF_BROADCAST;
+/** IFF_DEBUG: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_DEBUG: number = c.IFF_DEBUG;
+/** IFF_LOOPBACK: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_LOOPBACK: number = c.IFF_LOOPBACK;
+/** IFF_POINTOPOINT: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_POINTOPOINT: number = c.IFF_POINTOPOINT;
+/** IFF_NOTRAILERS: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_NOTRAILERS: number = c.IFF_NOTRAILERS;
+/** IFF_RUNNING: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_RUNNING: number = c.IFF_RUNNING;
+/** IFF_NOARP: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_NOARP: number = c.IFF_NOARP;
+/** IFF_PROMISC: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_PROMISC: number = c.IFF_PROMISC;
+/** IFF_ALLMULTI: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_ALLMULTI: number = c.IFF_ALLMULTI;
+/** IFF_MASTER: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_MASTER: number = c.IFF_MASTER;
+/** IFF_SLAVE: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_SLAVE: number = c.IFF_SLAVE;
+/** IFF_MULTICAST: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_MULTICAST: number = c.IFF_MULTICAST;
+/** IFF_PORTSEL: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_PORTSEL: number = c.IFF_PORTSEL;
+/** IFF_AUTOMEDIA: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_AUTOMEDIA: number = c.IFF_AUTOMEDIA;
+/** IFF_DYNAMIC: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_DYNAMIC: number = c.IFF_DYNAMIC;
+/** ALG_OP_DECRYPT: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_OP_DECRYPT: number = c.ALG_OP_DECRYPT;
+/** ALG_OP_ENCRYPT: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_OP_ENCRYPT: number = c.ALG_OP_ENCRYPT;
+/** ALG_SET_AEAD_ASSOCLEN: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_SET_AEAD_ASSOCLEN: number = c.ALG_SET_AEAD_ASSOCLEN;
+/** ALG_SET_AEAD_AUTHSIZE: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_SET_AEAD_AUTHSIZE: number = c.ALG_SET_AEAD_AUTHSIZE;
+/** ALG_SET_DRBG_ENTROPY: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_SET_DRBG_ENTROPY: number = c.ALG_SET_DRBG_ENTROPY;
+/** ALG_SET_IV: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_SET_IV: number = c.ALG_SET_IV;
+/** ALG_SET_KEY: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_SET_KEY: number = c.ALG_SET_KEY;
+/** ALG_SET_OP: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ALG_SET_OP: number = c.ALG_SET_OP;
+/** ARPHRD_6LOWPAN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_6LOWPAN: number = c.ARPHRD_6LOWPAN;
+/** ARPHRD_ADAPT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ADAPT: number = c.ARPHRD_ADAPT;
+/** ARPHRD_APPLETLK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_APPLETLK: number = c.ARPHRD_APPLETLK;
+/** ARPHRD_ARCNET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ARCNET: number = c.ARPHRD_ARCNET;
+/** ARPHRD_ASH: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ASH: number = c.ARPHRD_ASH;
+/** ARPHRD_ATM: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ATM: number = c.ARPHRD_ATM;
+/** ARPHRD_AX25: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_AX25: number = c.ARPHRD_AX25;
+/** ARPHRD_BIF: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_BIF: number = c.ARPHRD_BIF;
+/** ARPHRD_CAIF: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_CAIF: number = c.ARPHRD_CAIF;
+/** ARPHRD_CAN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_CAN: number = c.ARPHRD_CAN;
+/** ARPHRD_CHAOS: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_CHAOS: number = c.ARPHRD_CHAOS;
+/** ARPHRD_CISCO: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_CISCO: number = c.ARPHRD_CISCO;
+/** ARPHRD_CSLIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_CSLIP: number = c.ARPHRD_CSLIP;
+/** ARPHRD_CSLIP6: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_CSLIP6: number = c.ARPHRD_CSLIP6;
+/** ARPHRD_DDCMP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_DDCMP: number = c.ARPHRD_DDCMP;
+/** ARPHRD_DLCI: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_DLCI: number = c.ARPHRD_DLCI;
+/** ARPHRD_ECONET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ECONET: number = c.ARPHRD_ECONET;
+/** ARPHRD_EETHER: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_EETHER: number = c.ARPHRD_EETHER;
+/** ARPHRD_ETHER: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ETHER: number = c.ARPHRD_ETHER;
+/** ARPHRD_EUI64: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_EUI64: number = c.ARPHRD_EUI64;
+/** ARPHRD_FCAL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_FCAL: number = c.ARPHRD_FCAL;
+/** ARPHRD_FCFABRIC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_FCFABRIC: number = c.ARPHRD_FCFABRIC;
+/** ARPHRD_FCPL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_FCPL: number = c.ARPHRD_FCPL;
+/** ARPHRD_FCPP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_FCPP: number = c.ARPHRD_FCPP;
+/** ARPHRD_FDDI: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_FDDI: number = c.ARPHRD_FDDI;
+/** ARPHRD_FRAD: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_FRAD: number = c.ARPHRD_FRAD;
+/** ARPHRD_HDLC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_HDLC: number = c.ARPHRD_HDLC;
+/** ARPHRD_HIPPI: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_HIPPI: number = c.ARPHRD_HIPPI;
+/** ARPHRD_HWX25: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_HWX25: number = c.ARPHRD_HWX25;
+/** ARPHRD_IEEE1394: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE1394: number = c.ARPHRD_IEEE1394;
+/** ARPHRD_IEEE802: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE802: number = c.ARPHRD_IEEE802;
+/** ARPHRD_IEEE80211: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE80211: number = c.ARPHRD_IEEE80211;
+/** ARPHRD_IEEE80211_PRISM: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE80211_PRISM: number = c.ARPHRD_IEEE80211_PRISM;
+/** ARPHRD_IEEE80211_RADIOTAP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE80211_RADIOTAP: number = c.ARPHRD_IEEE80211_RADIOTAP;
+/** ARPHRD_IEEE802154: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE802154: number = c.ARPHRD_IEEE802154;
+/** ARPHRD_IEEE802154_MONITOR: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE802154_MONITOR: number = c.ARPHRD_IEEE802154_MONITOR;
+/** ARPHRD_IEEE802_TR: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IEEE802_TR: number = c.ARPHRD_IEEE802_TR;
+/** ARPHRD_INFINIBAND: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_INFINIBAND: number = c.ARPHRD_INFINIBAND;
+/** ARPHRD_IP6GRE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IP6GRE: number = c.ARPHRD_IP6GRE;
+/** ARPHRD_IPDDP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IPDDP: number = c.ARPHRD_IPDDP;
+/** ARPHRD_IPGRE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IPGRE: number = c.ARPHRD_IPGRE;
+/** ARPHRD_IRDA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_IRDA: number = c.ARPHRD_IRDA;
+/** ARPHRD_LAPB: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_LAPB: number = c.ARPHRD_LAPB;
+/** ARPHRD_LOCALTLK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_LOCALTLK: number = c.ARPHRD_LOCALTLK;
+/** ARPHRD_LOOPBACK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_LOOPBACK: number = c.ARPHRD_LOOPBACK;
+/** ARPHRD_MCTP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_MCTP: number = c.ARPHRD_MCTP;
+/** ARPHRD_METRICOM: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_METRICOM: number = c.ARPHRD_METRICOM;
+/** ARPHRD_NETLINK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_NETLINK: number = c.ARPHRD_NETLINK;
+/** ARPHRD_NETROM: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_NETROM: number = c.ARPHRD_NETROM;
+/** ARPHRD_NONE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_NONE: number = c.ARPHRD_NONE;
+/** ARPHRD_PHONET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_PHONET: number = c.ARPHRD_PHONET;
+/** ARPHRD_PHONET_PIPE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_PHONET_PIPE: number = c.ARPHRD_PHONET_PIPE;
+/** ARPHRD_PIMREG: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_PIMREG: number = c.ARPHRD_PIMREG;
+/** ARPHRD_PPP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_PPP: number = c.ARPHRD_PPP;
+/** ARPHRD_PRONET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_PRONET: number = c.ARPHRD_PRONET;
+/** ARPHRD_RAWHDLC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_RAWHDLC: number = c.ARPHRD_RAWHDLC;
+/** ARPHRD_RAWIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_RAWIP: number = c.ARPHRD_RAWIP;
+/** ARPHRD_ROSE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_ROSE: number = c.ARPHRD_ROSE;
+/** ARPHRD_RSRVD: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_RSRVD: number = c.ARPHRD_RSRVD;
+/** ARPHRD_SIT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_SIT: number = c.ARPHRD_SIT;
+/** ARPHRD_SKIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_SKIP: number = c.ARPHRD_SKIP;
+/** ARPHRD_SLIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_SLIP: number = c.ARPHRD_SLIP;
+/** ARPHRD_SLIP6: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_SLIP6: number = c.ARPHRD_SLIP6;
+/** ARPHRD_TUNNEL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_TUNNEL: number = c.ARPHRD_TUNNEL;
+/** ARPHRD_TUNNEL6: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_TUNNEL6: number = c.ARPHRD_TUNNEL6;
+/** ARPHRD_VOID: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_VOID: number = c.ARPHRD_VOID;
+/** ARPHRD_VSOCKMON: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_VSOCKMON: number = c.ARPHRD_VSOCKMON;
+/** ARPHRD_X25: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ARPHRD_X25: number = c.ARPHRD_X25;
+/** BPF_A: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_A: number = c.BPF_A;
+/** BPF_ABS: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_ABS: number = c.BPF_ABS;
+/** BPF_ADD: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_ADD: number = c.BPF_ADD;
+/** BPF_ALU: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_ALU: number = c.BPF_ALU;
+/** BPF_AND: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_AND: number = c.BPF_AND;
+/** BPF_B: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_B: number = c.BPF_B;
+/** BPF_DIV: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_DIV: number = c.BPF_DIV;
+/** BPF_H: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_H: number = c.BPF_H;
+/** BPF_IMM: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_IMM: number = c.BPF_IMM;
+/** BPF_IND: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_IND: number = c.BPF_IND;
+/** BPF_JA: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_JA: number = c.BPF_JA;
+/** BPF_JEQ: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_JEQ: number = c.BPF_JEQ;
+/** BPF_JGE: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_JGE: number = c.BPF_JGE;
+/** BPF_JGT: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_JGT: number = c.BPF_JGT;
+/** BPF_JMP: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_JMP: number = c.BPF_JMP;
+/** BPF_JSET: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_JSET: number = c.BPF_JSET;
+/** BPF_K: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_K: number = c.BPF_K;
+/** BPF_LD: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_LD: number = c.BPF_LD;
+/** BPF_LDX: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_LDX: number = c.BPF_LDX;
+/** BPF_LEN: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_LEN: number = c.BPF_LEN;
+/** BPF_LL_OFF: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_LL_OFF: number = c.BPF_LL_OFF;
+/** BPF_LSH: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_LSH: number = c.BPF_LSH;
+/** BPF_MAJOR_VERSION: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MAJOR_VERSION: number = c.BPF_MAJOR_VERSION;
+/** BPF_MAXINSNS: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MAXINSNS: number = c.BPF_MAXINSNS;
+/** BPF_MEM: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MEM: number = c.BPF_MEM;
+/** BPF_MEMWORDS: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MEMWORDS: number = c.BPF_MEMWORDS;
+/** BPF_MINOR_VERSION: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MINOR_VERSION: number = c.BPF_MINOR_VERSION;
+/** BPF_MISC: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MISC: number = c.BPF_MISC;
+/** BPF_MOD: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MOD: number = c.BPF_MOD;
+/** BPF_MSH: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MSH: number = c.BPF_MSH;
+/** BPF_MUL: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_MUL: number = c.BPF_MUL;
+/** BPF_NEG: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_NEG: number = c.BPF_NEG;
+/** BPF_NET_OFF: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_NET_OFF: number = c.BPF_NET_OFF;
+/** BPF_OR: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_OR: number = c.BPF_OR;
+/** BPF_RET: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_RET: number = c.BPF_RET;
+/** BPF_RSH: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_RSH: number = c.BPF_RSH;
+/** BPF_ST: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_ST: number = c.BPF_ST;
+/** BPF_STX: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_STX: number = c.BPF_STX;
+/** BPF_SUB: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_SUB: number = c.BPF_SUB;
+/** BPF_TAX: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_TAX: number = c.BPF_TAX;
+/** BPF_TXA: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_TXA: number = c.BPF_TXA;
+/** BPF_W: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_W: number = c.BPF_W;
+/** BPF_X: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_X: number = c.BPF_X;
+/** BPF_XOR: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const BPF_XOR: number = c.BPF_XOR;
+/** ETH_ALEN: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ETH_ALEN: number = c.ETH_ALEN;
+/** ETH_HLEN: a constant of the platform's headers. socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const ETH_HLEN: number = c.ETH_HLEN;
+/** ETH_P_1588: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_1588: number = c.ETH_P_1588;
+/** ETH_P_8021AD: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_8021AD: number = c.ETH_P_8021AD;
+/** ETH_P_8021AH: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_8021AH: number = c.ETH_P_8021AH;
+/** ETH_P_8021Q: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_8021Q: number = c.ETH_P_8021Q;
+/** ETH_P_80221: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_80221: number = c.ETH_P_80221;
+/** ETH_P_802_2: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_802_2: number = c.ETH_P_802_2;
+/** ETH_P_802_3: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_802_3: number = c.ETH_P_802_3;
+/** ETH_P_802_3_MIN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_802_3_MIN: number = c.ETH_P_802_3_MIN;
+/** ETH_P_802_EX1: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_802_EX1: number = c.ETH_P_802_EX1;
+/** ETH_P_AARP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_AARP: number = c.ETH_P_AARP;
+/** ETH_P_AF_IUCV: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_AF_IUCV: number = c.ETH_P_AF_IUCV;
+/** ETH_P_ALL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ALL: number = c.ETH_P_ALL;
+/** ETH_P_AOE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_AOE: number = c.ETH_P_AOE;
+/** ETH_P_ARCNET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ARCNET: number = c.ETH_P_ARCNET;
+/** ETH_P_ARP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ARP: number = c.ETH_P_ARP;
+/** ETH_P_ATALK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ATALK: number = c.ETH_P_ATALK;
+/** ETH_P_ATMFATE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ATMFATE: number = c.ETH_P_ATMFATE;
+/** ETH_P_ATMMPOA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ATMMPOA: number = c.ETH_P_ATMMPOA;
+/** ETH_P_AX25: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_AX25: number = c.ETH_P_AX25;
+/** ETH_P_BATMAN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_BATMAN: number = c.ETH_P_BATMAN;
+/** ETH_P_BPQ: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_BPQ: number = c.ETH_P_BPQ;
+/** ETH_P_CAIF: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CAIF: number = c.ETH_P_CAIF;
+/** ETH_P_CAN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CAN: number = c.ETH_P_CAN;
+/** ETH_P_CANFD: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CANFD: number = c.ETH_P_CANFD;
+/** ETH_P_CANXL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CANXL: number = c.ETH_P_CANXL;
+/** ETH_P_CFM: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CFM: number = c.ETH_P_CFM;
+/** ETH_P_CONTROL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CONTROL: number = c.ETH_P_CONTROL;
+/** ETH_P_CUST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_CUST: number = c.ETH_P_CUST;
+/** ETH_P_DDCMP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DDCMP: number = c.ETH_P_DDCMP;
+/** ETH_P_DEC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DEC: number = c.ETH_P_DEC;
+/** ETH_P_DIAG: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DIAG: number = c.ETH_P_DIAG;
+/** ETH_P_DNA_DL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DNA_DL: number = c.ETH_P_DNA_DL;
+/** ETH_P_DNA_RC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DNA_RC: number = c.ETH_P_DNA_RC;
+/** ETH_P_DNA_RT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DNA_RT: number = c.ETH_P_DNA_RT;
+/** ETH_P_DSA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DSA: number = c.ETH_P_DSA;
+/** ETH_P_DSA_8021Q: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DSA_8021Q: number = c.ETH_P_DSA_8021Q;
+/** ETH_P_DSA_A5PSW: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_DSA_A5PSW: number = c.ETH_P_DSA_A5PSW;
+/** ETH_P_ECONET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ECONET: number = c.ETH_P_ECONET;
+/** ETH_P_EDSA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_EDSA: number = c.ETH_P_EDSA;
+/** ETH_P_ERSPAN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ERSPAN: number = c.ETH_P_ERSPAN;
+/** ETH_P_ERSPAN2: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ERSPAN2: number = c.ETH_P_ERSPAN2;
+/** ETH_P_ETHERCAT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_ETHERCAT: number = c.ETH_P_ETHERCAT;
+/** ETH_P_FCOE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_FCOE: number = c.ETH_P_FCOE;
+/** ETH_P_FIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_FIP: number = c.ETH_P_FIP;
+/** ETH_P_HDLC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_HDLC: number = c.ETH_P_HDLC;
+/** ETH_P_HSR: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_HSR: number = c.ETH_P_HSR;
+/** ETH_P_IBOE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IBOE: number = c.ETH_P_IBOE;
+/** ETH_P_IEEE802154: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IEEE802154: number = c.ETH_P_IEEE802154;
+/** ETH_P_IEEEPUP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IEEEPUP: number = c.ETH_P_IEEEPUP;
+/** ETH_P_IEEEPUPAT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IEEEPUPAT: number = c.ETH_P_IEEEPUPAT;
+/** ETH_P_IFE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IFE: number = c.ETH_P_IFE;
+/** ETH_P_IP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IP: number = c.ETH_P_IP;
+/** ETH_P_IPV6: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IPV6: number = c.ETH_P_IPV6;
+/** ETH_P_IPX: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IPX: number = c.ETH_P_IPX;
+/** ETH_P_IRDA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_IRDA: number = c.ETH_P_IRDA;
+/** ETH_P_LAT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_LAT: number = c.ETH_P_LAT;
+/** ETH_P_LINK_CTL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_LINK_CTL: number = c.ETH_P_LINK_CTL;
+/** ETH_P_LLDP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_LLDP: number = c.ETH_P_LLDP;
+/** ETH_P_LOCALTALK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_LOCALTALK: number = c.ETH_P_LOCALTALK;
+/** ETH_P_LOOP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_LOOP: number = c.ETH_P_LOOP;
+/** ETH_P_LOOPBACK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_LOOPBACK: number = c.ETH_P_LOOPBACK;
+/** ETH_P_MACSEC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MACSEC: number = c.ETH_P_MACSEC;
+/** ETH_P_MAP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MAP: number = c.ETH_P_MAP;
+/** ETH_P_MCTP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MCTP: number = c.ETH_P_MCTP;
+/** ETH_P_MOBITEX: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MOBITEX: number = c.ETH_P_MOBITEX;
+/** ETH_P_MPLS_MC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MPLS_MC: number = c.ETH_P_MPLS_MC;
+/** ETH_P_MPLS_UC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MPLS_UC: number = c.ETH_P_MPLS_UC;
+/** ETH_P_MRP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MRP: number = c.ETH_P_MRP;
+/** ETH_P_MVRP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_MVRP: number = c.ETH_P_MVRP;
+/** ETH_P_NCSI: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_NCSI: number = c.ETH_P_NCSI;
+/** ETH_P_NSH: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_NSH: number = c.ETH_P_NSH;
+/** ETH_P_PAE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PAE: number = c.ETH_P_PAE;
+/** ETH_P_PAUSE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PAUSE: number = c.ETH_P_PAUSE;
+/** ETH_P_PHONET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PHONET: number = c.ETH_P_PHONET;
+/** ETH_P_PPPTALK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PPPTALK: number = c.ETH_P_PPPTALK;
+/** ETH_P_PPP_DISC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PPP_DISC: number = c.ETH_P_PPP_DISC;
+/** ETH_P_PPP_MP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PPP_MP: number = c.ETH_P_PPP_MP;
+/** ETH_P_PPP_SES: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PPP_SES: number = c.ETH_P_PPP_SES;
+/** ETH_P_PREAUTH: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PREAUTH: number = c.ETH_P_PREAUTH;
+/** ETH_P_PROFINET: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PROFINET: number = c.ETH_P_PROFINET;
+/** ETH_P_PRP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PRP: number = c.ETH_P_PRP;
+/** ETH_P_PUP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PUP: number = c.ETH_P_PUP;
+/** ETH_P_PUPAT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_PUPAT: number = c.ETH_P_PUPAT;
+/** ETH_P_QINQ1: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_QINQ1: number = c.ETH_P_QINQ1;
+/** ETH_P_QINQ2: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_QINQ2: number = c.ETH_P_QINQ2;
+/** ETH_P_QINQ3: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_QINQ3: number = c.ETH_P_QINQ3;
+/** ETH_P_RARP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_RARP: number = c.ETH_P_RARP;
+/** ETH_P_REALTEK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_REALTEK: number = c.ETH_P_REALTEK;
+/** ETH_P_SCA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_SCA: number = c.ETH_P_SCA;
+/** ETH_P_SLOW: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_SLOW: number = c.ETH_P_SLOW;
+/** ETH_P_SNAP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_SNAP: number = c.ETH_P_SNAP;
+/** ETH_P_TDLS: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_TDLS: number = c.ETH_P_TDLS;
+/** ETH_P_TEB: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_TEB: number = c.ETH_P_TEB;
+/** ETH_P_TIPC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_TIPC: number = c.ETH_P_TIPC;
+/** ETH_P_TRAILER: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_TRAILER: number = c.ETH_P_TRAILER;
+/** ETH_P_TR_802_2: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_TR_802_2: number = c.ETH_P_TR_802_2;
+/** ETH_P_TSN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_TSN: number = c.ETH_P_TSN;
+/** ETH_P_WAN_PPP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_WAN_PPP: number = c.ETH_P_WAN_PPP;
+/** ETH_P_WCCP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_WCCP: number = c.ETH_P_WCCP;
+/** ETH_P_X25: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_X25: number = c.ETH_P_X25;
+/** ETH_P_XDSA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const ETH_P_XDSA: number = c.ETH_P_XDSA;
+/** ICMP_ADDRESS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ADDRESS: number = c.ICMP_ADDRESS;
+/** ICMP_ADDRESSREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ADDRESSREPLY: number = c.ICMP_ADDRESSREPLY;
+/** ICMP_ADVLENMIN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ADVLENMIN: number = c.ICMP_ADVLENMIN;
+/** ICMP_AFI_IP: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_AFI_IP: number = c.ICMP_AFI_IP;
+/** ICMP_AFI_IP6: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_AFI_IP6: number = c.ICMP_AFI_IP6;
+/** ICMP_DEST_UNREACH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_DEST_UNREACH: number = c.ICMP_DEST_UNREACH;
+/** ICMP_ECHO: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ECHO: number = c.ICMP_ECHO;
+/** ICMP_ECHOREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ECHOREPLY: number = c.ICMP_ECHOREPLY;
+/** ICMP_EXC_FRAGTIME: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXC_FRAGTIME: number = c.ICMP_EXC_FRAGTIME;
+/** ICMP_EXC_TTL: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXC_TTL: number = c.ICMP_EXC_TTL;
+/** ICMP_EXT_CODE_MAL_QUERY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_CODE_MAL_QUERY: number = c.ICMP_EXT_CODE_MAL_QUERY;
+/** ICMP_EXT_CODE_MULT_IFS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_CODE_MULT_IFS: number = c.ICMP_EXT_CODE_MULT_IFS;
+/** ICMP_EXT_CODE_NO_IF: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_CODE_NO_IF: number = c.ICMP_EXT_CODE_NO_IF;
+/** ICMP_EXT_CODE_NO_TABLE_ENT: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_CODE_NO_TABLE_ENT: number = c.ICMP_EXT_CODE_NO_TABLE_ENT;
+/** ICMP_EXT_ECHO: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHO: number = c.ICMP_EXT_ECHO;
+/** ICMP_EXT_ECHOREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHOREPLY: number = c.ICMP_EXT_ECHOREPLY;
+/** ICMP_EXT_ECHOREPLY_ACTIVE: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHOREPLY_ACTIVE: number = c.ICMP_EXT_ECHOREPLY_ACTIVE;
+/** ICMP_EXT_ECHOREPLY_IPV4: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHOREPLY_IPV4: number = c.ICMP_EXT_ECHOREPLY_IPV4;
+/** ICMP_EXT_ECHOREPLY_IPV6: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHOREPLY_IPV6: number = c.ICMP_EXT_ECHOREPLY_IPV6;
+/** ICMP_EXT_ECHO_CTYPE_ADDR: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHO_CTYPE_ADDR: number = c.ICMP_EXT_ECHO_CTYPE_ADDR;
+/** ICMP_EXT_ECHO_CTYPE_INDEX: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHO_CTYPE_INDEX: number = c.ICMP_EXT_ECHO_CTYPE_INDEX;
+/** ICMP_EXT_ECHO_CTYPE_NAME: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_EXT_ECHO_CTYPE_NAME: number = c.ICMP_EXT_ECHO_CTYPE_NAME;
+/** ICMP_FRAG_NEEDED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_FRAG_NEEDED: number = c.ICMP_FRAG_NEEDED;
+/** ICMP_HOST_ANO: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_HOST_ANO: number = c.ICMP_HOST_ANO;
+/** ICMP_HOST_ISOLATED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_HOST_ISOLATED: number = c.ICMP_HOST_ISOLATED;
+/** ICMP_HOST_UNKNOWN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_HOST_UNKNOWN: number = c.ICMP_HOST_UNKNOWN;
+/** ICMP_HOST_UNREACH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_HOST_UNREACH: number = c.ICMP_HOST_UNREACH;
+/** ICMP_HOST_UNR_TOS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_HOST_UNR_TOS: number = c.ICMP_HOST_UNR_TOS;
+/** ICMP_INFO_REPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_INFO_REPLY: number = c.ICMP_INFO_REPLY;
+/** ICMP_INFO_REQUEST: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_INFO_REQUEST: number = c.ICMP_INFO_REQUEST;
+/** ICMP_IREQ: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_IREQ: number = c.ICMP_IREQ;
+/** ICMP_IREQREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_IREQREPLY: number = c.ICMP_IREQREPLY;
+/** ICMP_MASKLEN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_MASKLEN: number = c.ICMP_MASKLEN;
+/** ICMP_MASKREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_MASKREPLY: number = c.ICMP_MASKREPLY;
+/** ICMP_MASKREQ: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_MASKREQ: number = c.ICMP_MASKREQ;
+/** ICMP_MAXTYPE: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_MAXTYPE: number = c.ICMP_MAXTYPE;
+/** ICMP_MINLEN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_MINLEN: number = c.ICMP_MINLEN;
+/** ICMP_NET_ANO: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_NET_ANO: number = c.ICMP_NET_ANO;
+/** ICMP_NET_UNKNOWN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_NET_UNKNOWN: number = c.ICMP_NET_UNKNOWN;
+/** ICMP_NET_UNREACH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_NET_UNREACH: number = c.ICMP_NET_UNREACH;
+/** ICMP_NET_UNR_TOS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_NET_UNR_TOS: number = c.ICMP_NET_UNR_TOS;
+/** ICMP_PARAMETERPROB: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PARAMETERPROB: number = c.ICMP_PARAMETERPROB;
+/** ICMP_PARAMPROB: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PARAMPROB: number = c.ICMP_PARAMPROB;
+/** ICMP_PARAMPROB_OPTABSENT: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PARAMPROB_OPTABSENT: number = c.ICMP_PARAMPROB_OPTABSENT;
+/** ICMP_PKT_FILTERED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PKT_FILTERED: number = c.ICMP_PKT_FILTERED;
+/** ICMP_PORT_UNREACH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PORT_UNREACH: number = c.ICMP_PORT_UNREACH;
+/** ICMP_PREC_CUTOFF: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PREC_CUTOFF: number = c.ICMP_PREC_CUTOFF;
+/** ICMP_PREC_VIOLATION: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PREC_VIOLATION: number = c.ICMP_PREC_VIOLATION;
+/** ICMP_PROT_UNREACH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_PROT_UNREACH: number = c.ICMP_PROT_UNREACH;
+/** ICMP_REDIRECT: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIRECT: number = c.ICMP_REDIRECT;
+/** ICMP_REDIRECT_HOST: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIRECT_HOST: number = c.ICMP_REDIRECT_HOST;
+/** ICMP_REDIRECT_NET: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIRECT_NET: number = c.ICMP_REDIRECT_NET;
+/** ICMP_REDIRECT_TOSHOST: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIRECT_TOSHOST: number = c.ICMP_REDIRECT_TOSHOST;
+/** ICMP_REDIRECT_TOSNET: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIRECT_TOSNET: number = c.ICMP_REDIRECT_TOSNET;
+/** ICMP_REDIR_HOST: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIR_HOST: number = c.ICMP_REDIR_HOST;
+/** ICMP_REDIR_HOSTTOS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIR_HOSTTOS: number = c.ICMP_REDIR_HOSTTOS;
+/** ICMP_REDIR_NET: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIR_NET: number = c.ICMP_REDIR_NET;
+/** ICMP_REDIR_NETTOS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_REDIR_NETTOS: number = c.ICMP_REDIR_NETTOS;
+/** ICMP_ROUTERADVERT: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ROUTERADVERT: number = c.ICMP_ROUTERADVERT;
+/** ICMP_ROUTERSOLICIT: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_ROUTERSOLICIT: number = c.ICMP_ROUTERSOLICIT;
+/** ICMP_SOURCEQUENCH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_SOURCEQUENCH: number = c.ICMP_SOURCEQUENCH;
+/** ICMP_SOURCE_QUENCH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_SOURCE_QUENCH: number = c.ICMP_SOURCE_QUENCH;
+/** ICMP_SR_FAILED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_SR_FAILED: number = c.ICMP_SR_FAILED;
+/** ICMP_TIMESTAMP: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TIMESTAMP: number = c.ICMP_TIMESTAMP;
+/** ICMP_TIMESTAMPREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TIMESTAMPREPLY: number = c.ICMP_TIMESTAMPREPLY;
+/** ICMP_TIME_EXCEEDED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TIME_EXCEEDED: number = c.ICMP_TIME_EXCEEDED;
+/** ICMP_TIMXCEED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TIMXCEED: number = c.ICMP_TIMXCEED;
+/** ICMP_TIMXCEED_INTRANS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TIMXCEED_INTRANS: number = c.ICMP_TIMXCEED_INTRANS;
+/** ICMP_TIMXCEED_REASS: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TIMXCEED_REASS: number = c.ICMP_TIMXCEED_REASS;
+/** ICMP_TSTAMP: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TSTAMP: number = c.ICMP_TSTAMP;
+/** ICMP_TSTAMPREPLY: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_TSTAMPREPLY: number = c.ICMP_TSTAMPREPLY;
+/** ICMP_UNREACH: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH: number = c.ICMP_UNREACH;
+/** ICMP_UNREACH_FILTER_PROHIB: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_FILTER_PROHIB: number = c.ICMP_UNREACH_FILTER_PROHIB;
+/** ICMP_UNREACH_HOST: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_HOST: number = c.ICMP_UNREACH_HOST;
+/** ICMP_UNREACH_HOST_PRECEDENCE: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_HOST_PRECEDENCE: number = c.ICMP_UNREACH_HOST_PRECEDENCE;
+/** ICMP_UNREACH_HOST_PROHIB: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_HOST_PROHIB: number = c.ICMP_UNREACH_HOST_PROHIB;
+/** ICMP_UNREACH_HOST_UNKNOWN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_HOST_UNKNOWN: number = c.ICMP_UNREACH_HOST_UNKNOWN;
+/** ICMP_UNREACH_ISOLATED: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_ISOLATED: number = c.ICMP_UNREACH_ISOLATED;
+/** ICMP_UNREACH_NEEDFRAG: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_NEEDFRAG: number = c.ICMP_UNREACH_NEEDFRAG;
+/** ICMP_UNREACH_NET: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_NET: number = c.ICMP_UNREACH_NET;
+/** ICMP_UNREACH_NET_PROHIB: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_NET_PROHIB: number = c.ICMP_UNREACH_NET_PROHIB;
+/** ICMP_UNREACH_NET_UNKNOWN: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_NET_UNKNOWN: number = c.ICMP_UNREACH_NET_UNKNOWN;
+/** ICMP_UNREACH_PORT: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_PORT: number = c.ICMP_UNREACH_PORT;
+/** ICMP_UNREACH_PRECEDENCE_CUTOFF: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_PRECEDENCE_CUTOFF: number = c.ICMP_UNREACH_PRECEDENCE_CUTOFF;
+/** ICMP_UNREACH_PROTOCOL: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_PROTOCOL: number = c.ICMP_UNREACH_PROTOCOL;
+/** ICMP_UNREACH_SRCFAIL: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_SRCFAIL: number = c.ICMP_UNREACH_SRCFAIL;
+/** ICMP_UNREACH_TOSHOST: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_TOSHOST: number = c.ICMP_UNREACH_TOSHOST;
+/** ICMP_UNREACH_TOSNET: an ICMP message type or code. icmp(7), https://man7.org/linux/man-pages/man7/icmp.7.html */
 export const ICMP_UNREACH_TOSNET: number = c.ICMP_UNREACH_TOSNET;
+/** IFA_F_DADFAILED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_DADFAILED: number = c.IFA_F_DADFAILED;
+/** IFA_F_DEPRECATED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_DEPRECATED: number = c.IFA_F_DEPRECATED;
+/** IFA_F_HOMEADDRESS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_HOMEADDRESS: number = c.IFA_F_HOMEADDRESS;
+/** IFA_F_MANAGETEMPADDR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_MANAGETEMPADDR: number = c.IFA_F_MANAGETEMPADDR;
+/** IFA_F_MCAUTOJOIN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_MCAUTOJOIN: number = c.IFA_F_MCAUTOJOIN;
+/** IFA_F_NODAD: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_NODAD: number = c.IFA_F_NODAD;
+/** IFA_F_NOPREFIXROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_NOPREFIXROUTE: number = c.IFA_F_NOPREFIXROUTE;
+/** IFA_F_OPTIMISTIC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_OPTIMISTIC: number = c.IFA_F_OPTIMISTIC;
+/** IFA_F_PERMANENT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_PERMANENT: number = c.IFA_F_PERMANENT;
+/** IFA_F_SECONDARY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_SECONDARY: number = c.IFA_F_SECONDARY;
+/** IFA_F_STABLE_PRIVACY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_STABLE_PRIVACY: number = c.IFA_F_STABLE_PRIVACY;
+/** IFA_F_TEMPORARY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_TEMPORARY: number = c.IFA_F_TEMPORARY;
+/** IFA_F_TENTATIVE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_F_TENTATIVE: number = c.IFA_F_TENTATIVE;
+/** MCAST_BLOCK_SOURCE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_BLOCK_SOURCE: OptionName<'struct'> = c.MCAST_BLOCK_SOURCE;
+/** MCAST_EXCLUDE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_EXCLUDE: OptionName<'int'> = c.MCAST_EXCLUDE;
+/** MCAST_INCLUDE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_INCLUDE: OptionName<'int'> = c.MCAST_INCLUDE;
+/** MCAST_JOIN_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_JOIN_GROUP: OptionName<'struct'> = c.MCAST_JOIN_GROUP;
+/** MCAST_JOIN_SOURCE_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_JOIN_SOURCE_GROUP: OptionName<'struct'> = c.MCAST_JOIN_SOURCE_GROUP;
+/** MCAST_LEAVE_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_LEAVE_GROUP: OptionName<'struct'> = c.MCAST_LEAVE_GROUP;
+/** MCAST_LEAVE_SOURCE_GROUP: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_LEAVE_SOURCE_GROUP: OptionName<'struct'> = c.MCAST_LEAVE_SOURCE_GROUP;
+/** MCAST_MSFILTER: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_MSFILTER: OptionName<'int'> = c.MCAST_MSFILTER;
+/** MCAST_UNBLOCK_SOURCE: IPv4: an option (IPPROTO_IP), control message or address. ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const MCAST_UNBLOCK_SOURCE: OptionName<'struct'> = c.MCAST_UNBLOCK_SOURCE;
+/** NETLINK_ADD_MEMBERSHIP: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_ADD_MEMBERSHIP: number = c.NETLINK_ADD_MEMBERSHIP;
+/** NETLINK_AUDIT: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_AUDIT: number = c.NETLINK_AUDIT;
+/** NETLINK_BROADCAST_ERROR: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_BROADCAST_ERROR: number = c.NETLINK_BROADCAST_ERROR;
+/** NETLINK_CAP_ACK: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_CAP_ACK: number = c.NETLINK_CAP_ACK;
+/** NETLINK_CONNECTOR: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_CONNECTOR: number = c.NETLINK_CONNECTOR;
+/** NETLINK_CRYPTO: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_CRYPTO: number = c.NETLINK_CRYPTO;
+/** NETLINK_DNRTMSG: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_DNRTMSG: number = c.NETLINK_DNRTMSG;
+/** NETLINK_DROP_MEMBERSHIP: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_DROP_MEMBERSHIP: number = c.NETLINK_DROP_MEMBERSHIP;
+/** NETLINK_ECRYPTFS: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_ECRYPTFS: number = c.NETLINK_ECRYPTFS;
+/** NETLINK_EXT_ACK: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_EXT_ACK: number = c.NETLINK_EXT_ACK;
+/** NETLINK_FIB_LOOKUP: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_FIB_LOOKUP: number = c.NETLINK_FIB_LOOKUP;
+/** NETLINK_FIREWALL: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_FIREWALL: number = c.NETLINK_FIREWALL;
+/** NETLINK_GENERIC: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_GENERIC: number = c.NETLINK_GENERIC;
+/** NETLINK_GET_STRICT_CHK: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_GET_STRICT_CHK: number = c.NETLINK_GET_STRICT_CHK;
+/** NETLINK_INET_DIAG: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_INET_DIAG: number = c.NETLINK_INET_DIAG;
+/** NETLINK_IP6_FW: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_IP6_FW: number = c.NETLINK_IP6_FW;
+/** NETLINK_ISCSI: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_ISCSI: number = c.NETLINK_ISCSI;
+/** NETLINK_KOBJECT_UEVENT: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_KOBJECT_UEVENT: number = c.NETLINK_KOBJECT_UEVENT;
+/** NETLINK_LISTEN_ALL_NSID: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_LISTEN_ALL_NSID: number = c.NETLINK_LISTEN_ALL_NSID;
+/** NETLINK_LIST_MEMBERSHIPS: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_LIST_MEMBERSHIPS: number = c.NETLINK_LIST_MEMBERSHIPS;
+/** NETLINK_NETFILTER: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_NETFILTER: number = c.NETLINK_NETFILTER;
+/** NETLINK_NFLOG: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_NFLOG: number = c.NETLINK_NFLOG;
+/** NETLINK_NO_ENOBUFS: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_NO_ENOBUFS: number = c.NETLINK_NO_ENOBUFS;
+/** NETLINK_PKTINFO: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_PKTINFO: number = c.NETLINK_PKTINFO;
+/** NETLINK_RDMA: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_RDMA: number = c.NETLINK_RDMA;
+/** NETLINK_ROUTE: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_ROUTE: number = c.NETLINK_ROUTE;
+/** NETLINK_RX_RING: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_RX_RING: number = c.NETLINK_RX_RING;
+/** NETLINK_SCSITRANSPORT: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_SCSITRANSPORT: number = c.NETLINK_SCSITRANSPORT;
+/** NETLINK_SELINUX: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_SELINUX: number = c.NETLINK_SELINUX;
+/** NETLINK_SMC: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_SMC: number = c.NETLINK_SMC;
+/** NETLINK_SOCK_DIAG: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_SOCK_DIAG: number = c.NETLINK_SOCK_DIAG;
+/** NETLINK_TX_RING: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_TX_RING: number = c.NETLINK_TX_RING;
+/** NETLINK_UNUSED: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_UNUSED: number = c.NETLINK_UNUSED;
+/** NETLINK_USERSOCK: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_USERSOCK: number = c.NETLINK_USERSOCK;
+/** NETLINK_XFRM: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NETLINK_XFRM: number = c.NETLINK_XFRM;
+/** NLMSG_ALIGNTO: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_ALIGNTO: number = c.NLMSG_ALIGNTO;
+/** NLMSG_DONE: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_DONE: number = c.NLMSG_DONE;
+/** NLMSG_ERROR: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_ERROR: number = c.NLMSG_ERROR;
+/** NLMSG_HDRLEN: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_HDRLEN: number = c.NLMSG_HDRLEN;
+/** NLMSG_MIN_TYPE: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_MIN_TYPE: number = c.NLMSG_MIN_TYPE;
+/** NLMSG_NOOP: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_NOOP: number = c.NLMSG_NOOP;
+/** NLMSG_OVERRUN: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLMSG_OVERRUN: number = c.NLMSG_OVERRUN;
+/** NLM_F_ACK: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_ACK: number = c.NLM_F_ACK;
+/** NLM_F_ACK_TLVS: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_ACK_TLVS: number = c.NLM_F_ACK_TLVS;
+/** NLM_F_APPEND: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_APPEND: number = c.NLM_F_APPEND;
+/** NLM_F_ATOMIC: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_ATOMIC: number = c.NLM_F_ATOMIC;
+/** NLM_F_BULK: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_BULK: number = c.NLM_F_BULK;
+/** NLM_F_CAPPED: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_CAPPED: number = c.NLM_F_CAPPED;
+/** NLM_F_CREATE: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_CREATE: number = c.NLM_F_CREATE;
+/** NLM_F_DUMP: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_DUMP: number = c.NLM_F_DUMP;
+/** NLM_F_DUMP_FILTERED: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_DUMP_FILTERED: number = c.NLM_F_DUMP_FILTERED;
+/** NLM_F_DUMP_INTR: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_DUMP_INTR: number = c.NLM_F_DUMP_INTR;
+/** NLM_F_ECHO: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_ECHO: number = c.NLM_F_ECHO;
+/** NLM_F_EXCL: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_EXCL: number = c.NLM_F_EXCL;
+/** NLM_F_MATCH: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_MATCH: number = c.NLM_F_MATCH;
+/** NLM_F_MULTI: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_MULTI: number = c.NLM_F_MULTI;
+/** NLM_F_NONREC: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_NONREC: number = c.NLM_F_NONREC;
+/** NLM_F_REPLACE: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_REPLACE: number = c.NLM_F_REPLACE;
+/** NLM_F_REQUEST: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_REQUEST: number = c.NLM_F_REQUEST;
+/** NLM_F_ROOT: netlink: a protocol, message flag or type. netlink(7), https://man7.org/linux/man-pages/man7/netlink.7.html */
 export const NLM_F_ROOT: number = c.NLM_F_ROOT;
+/** PACKET_ADD_MEMBERSHIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_ADD_MEMBERSHIP: OptionName<'struct'> = c.PACKET_ADD_MEMBERSHIP;
+/** PACKET_AUXDATA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_AUXDATA: OptionName<'int'> = c.PACKET_AUXDATA;
+/** PACKET_BROADCAST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_BROADCAST: number = c.PACKET_BROADCAST;
+/** PACKET_COPY_THRESH: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_COPY_THRESH: OptionName<'int'> = c.PACKET_COPY_THRESH;
+/** PACKET_DROP_MEMBERSHIP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_DROP_MEMBERSHIP: OptionName<'struct'> = c.PACKET_DROP_MEMBERSHIP;
+/** PACKET_FANOUT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT: OptionName<'int'> = c.PACKET_FANOUT;
+/** PACKET_FANOUT_CBPF: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_CBPF: number = c.PACKET_FANOUT_CBPF;
+/** PACKET_FANOUT_CPU: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_CPU: number = c.PACKET_FANOUT_CPU;
+/** PACKET_FANOUT_DATA: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_DATA: number = c.PACKET_FANOUT_DATA;
+/** PACKET_FANOUT_EBPF: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_EBPF: number = c.PACKET_FANOUT_EBPF;
+/** PACKET_FANOUT_FLAG_DEFRAG: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_FLAG_DEFRAG: number = c.PACKET_FANOUT_FLAG_DEFRAG;
+/** PACKET_FANOUT_FLAG_ROLLOVER: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_FLAG_ROLLOVER: number = c.PACKET_FANOUT_FLAG_ROLLOVER;
+/** PACKET_FANOUT_FLAG_UNIQUEID: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_FLAG_UNIQUEID: number = c.PACKET_FANOUT_FLAG_UNIQUEID;
+/** PACKET_FANOUT_HASH: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_HASH: number = c.PACKET_FANOUT_HASH;
+/** PACKET_FANOUT_LB: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_LB: number = c.PACKET_FANOUT_LB;
+/** PACKET_FANOUT_QM: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_QM: number = c.PACKET_FANOUT_QM;
+/** PACKET_FANOUT_RND: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_RND: number = c.PACKET_FANOUT_RND;
+/** PACKET_FANOUT_ROLLOVER: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FANOUT_ROLLOVER: number = c.PACKET_FANOUT_ROLLOVER;
+/** PACKET_FASTROUTE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_FASTROUTE: number = c.PACKET_FASTROUTE;
+/** PACKET_HDRLEN: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_HDRLEN: OptionName<'int'> = c.PACKET_HDRLEN;
+/** PACKET_HOST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_HOST: number = c.PACKET_HOST;
+/** PACKET_IGNORE_OUTGOING: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_IGNORE_OUTGOING: OptionName<'int'> = c.PACKET_IGNORE_OUTGOING;
+/** PACKET_KERNEL: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_KERNEL: number = c.PACKET_KERNEL;
+/** PACKET_LOOPBACK: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_LOOPBACK: number = c.PACKET_LOOPBACK;
+/** PACKET_LOSS: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_LOSS: OptionName<'int'> = c.PACKET_LOSS;
+/** PACKET_MR_ALLMULTI: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_MR_ALLMULTI: number = c.PACKET_MR_ALLMULTI;
+/** PACKET_MR_MULTICAST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_MR_MULTICAST: number = c.PACKET_MR_MULTICAST;
+/** PACKET_MR_PROMISC: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_MR_PROMISC: number = c.PACKET_MR_PROMISC;
+/** PACKET_MR_UNICAST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_MR_UNICAST: number = c.PACKET_MR_UNICAST;
+/** PACKET_MULTICAST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_MULTICAST: number = c.PACKET_MULTICAST;
+/** PACKET_ORIGDEV: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_ORIGDEV: OptionName<'int'> = c.PACKET_ORIGDEV;
+/** PACKET_OTHERHOST: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_OTHERHOST: number = c.PACKET_OTHERHOST;
+/** PACKET_OUTGOING: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_OUTGOING: number = c.PACKET_OUTGOING;
+/** PACKET_QDISC_BYPASS: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_QDISC_BYPASS: OptionName<'int'> = c.PACKET_QDISC_BYPASS;
+/** PACKET_RECV_OUTPUT: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_RECV_OUTPUT: OptionName<'int'> = c.PACKET_RECV_OUTPUT;
+/** PACKET_RESERVE: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_RESERVE: OptionName<'int'> = c.PACKET_RESERVE;
+/** PACKET_ROLLOVER_STATS: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_ROLLOVER_STATS: OptionName<'int'> = c.PACKET_ROLLOVER_STATS;
+/** PACKET_RX_RING: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_RX_RING: OptionName<'int'> = c.PACKET_RX_RING;
+/** PACKET_STATISTICS: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_STATISTICS: OptionName<'int'> = c.PACKET_STATISTICS;
+/** PACKET_TIMESTAMP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_TIMESTAMP: OptionName<'int'> = c.PACKET_TIMESTAMP;
+/** PACKET_TX_HAS_OFF: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_TX_HAS_OFF: OptionName<'int'> = c.PACKET_TX_HAS_OFF;
+/** PACKET_TX_RING: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_TX_RING: OptionName<'int'> = c.PACKET_TX_RING;
+/** PACKET_TX_TIMESTAMP: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_TX_TIMESTAMP: OptionName<'int'> = c.PACKET_TX_TIMESTAMP;
+/** PACKET_USER: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_USER: number = c.PACKET_USER;
+/** PACKET_VERSION: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_VERSION: OptionName<'int'> = c.PACKET_VERSION;
+/** PACKET_VNET_HDR: packet sockets: a protocol, hardware type, packet type or option. packet(7), https://man7.org/linux/man-pages/man7/packet.7.html */
 export const PACKET_VNET_HDR: OptionName<'int'> = c.PACKET_VNET_HDR;
+/** RTMGRP_IPV4_IFADDR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV4_IFADDR: number = c.RTMGRP_IPV4_IFADDR;
+/** RTMGRP_IPV4_MROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV4_MROUTE: number = c.RTMGRP_IPV4_MROUTE;
+/** RTMGRP_IPV4_ROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV4_ROUTE: number = c.RTMGRP_IPV4_ROUTE;
+/** RTMGRP_IPV4_RULE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV4_RULE: number = c.RTMGRP_IPV4_RULE;
+/** RTMGRP_IPV6_IFADDR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV6_IFADDR: number = c.RTMGRP_IPV6_IFADDR;
+/** RTMGRP_IPV6_IFINFO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV6_IFINFO: number = c.RTMGRP_IPV6_IFINFO;
+/** RTMGRP_IPV6_MROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV6_MROUTE: number = c.RTMGRP_IPV6_MROUTE;
+/** RTMGRP_IPV6_PREFIX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV6_PREFIX: number = c.RTMGRP_IPV6_PREFIX;
+/** RTMGRP_IPV6_ROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_IPV6_ROUTE: number = c.RTMGRP_IPV6_ROUTE;
+/** RTMGRP_LINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_LINK: number = c.RTMGRP_LINK;
+/** RTMGRP_NEIGH: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_NEIGH: number = c.RTMGRP_NEIGH;
+/** RTMGRP_NOTIFY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_NOTIFY: number = c.RTMGRP_NOTIFY;
+/** RTMGRP_TC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTMGRP_TC: number = c.RTMGRP_TC;
+/** RTM_BASE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_BASE: number = c.RTM_BASE;
+/** RTM_DELACTION: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELACTION: number = c.RTM_DELACTION;
+/** RTM_DELADDR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELADDR: number = c.RTM_DELADDR;
+/** RTM_DELADDRLABEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELADDRLABEL: number = c.RTM_DELADDRLABEL;
+/** RTM_DELCHAIN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELCHAIN: number = c.RTM_DELCHAIN;
+/** RTM_DELLINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELLINK: number = c.RTM_DELLINK;
+/** RTM_DELLINKPROP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELLINKPROP: number = c.RTM_DELLINKPROP;
+/** RTM_DELMDB: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELMDB: number = c.RTM_DELMDB;
+/** RTM_DELNEIGH: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELNEIGH: number = c.RTM_DELNEIGH;
+/** RTM_DELNETCONF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELNETCONF: number = c.RTM_DELNETCONF;
+/** RTM_DELNEXTHOP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELNEXTHOP: number = c.RTM_DELNEXTHOP;
+/** RTM_DELNEXTHOPBUCKET: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELNEXTHOPBUCKET: number = c.RTM_DELNEXTHOPBUCKET;
+/** RTM_DELNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELNSID: number = c.RTM_DELNSID;
+/** RTM_DELQDISC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELQDISC: number = c.RTM_DELQDISC;
+/** RTM_DELROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELROUTE: number = c.RTM_DELROUTE;
+/** RTM_DELRULE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELRULE: number = c.RTM_DELRULE;
+/** RTM_DELTCLASS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELTCLASS: number = c.RTM_DELTCLASS;
+/** RTM_DELTFILTER: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELTFILTER: number = c.RTM_DELTFILTER;
+/** RTM_DELTUNNEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELTUNNEL: number = c.RTM_DELTUNNEL;
+/** RTM_DELVLAN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_DELVLAN: number = c.RTM_DELVLAN;
+/** RTM_F_CLONED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_CLONED: number = c.RTM_F_CLONED;
+/** RTM_F_EQUALIZE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_EQUALIZE: number = c.RTM_F_EQUALIZE;
+/** RTM_F_FIB_MATCH: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_FIB_MATCH: number = c.RTM_F_FIB_MATCH;
+/** RTM_F_LOOKUP_TABLE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_LOOKUP_TABLE: number = c.RTM_F_LOOKUP_TABLE;
+/** RTM_F_NOTIFY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_NOTIFY: number = c.RTM_F_NOTIFY;
+/** RTM_F_OFFLOAD: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_OFFLOAD: number = c.RTM_F_OFFLOAD;
+/** RTM_F_OFFLOAD_FAILED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_OFFLOAD_FAILED: number = c.RTM_F_OFFLOAD_FAILED;
+/** RTM_F_PREFIX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_PREFIX: number = c.RTM_F_PREFIX;
+/** RTM_F_TRAP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_F_TRAP: number = c.RTM_F_TRAP;
+/** RTM_GETACTION: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETACTION: number = c.RTM_GETACTION;
+/** RTM_GETADDR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETADDR: number = c.RTM_GETADDR;
+/** RTM_GETADDRLABEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETADDRLABEL: number = c.RTM_GETADDRLABEL;
+/** RTM_GETANYCAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETANYCAST: number = c.RTM_GETANYCAST;
+/** RTM_GETCHAIN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETCHAIN: number = c.RTM_GETCHAIN;
+/** RTM_GETDCB: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETDCB: number = c.RTM_GETDCB;
+/** RTM_GETLINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETLINK: number = c.RTM_GETLINK;
+/** RTM_GETLINKPROP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETLINKPROP: number = c.RTM_GETLINKPROP;
+/** RTM_GETMDB: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETMDB: number = c.RTM_GETMDB;
+/** RTM_GETMULTICAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETMULTICAST: number = c.RTM_GETMULTICAST;
+/** RTM_GETNEIGH: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETNEIGH: number = c.RTM_GETNEIGH;
+/** RTM_GETNEIGHTBL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETNEIGHTBL: number = c.RTM_GETNEIGHTBL;
+/** RTM_GETNETCONF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETNETCONF: number = c.RTM_GETNETCONF;
+/** RTM_GETNEXTHOP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETNEXTHOP: number = c.RTM_GETNEXTHOP;
+/** RTM_GETNEXTHOPBUCKET: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETNEXTHOPBUCKET: number = c.RTM_GETNEXTHOPBUCKET;
+/** RTM_GETNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETNSID: number = c.RTM_GETNSID;
+/** RTM_GETQDISC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETQDISC: number = c.RTM_GETQDISC;
+/** RTM_GETROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETROUTE: number = c.RTM_GETROUTE;
+/** RTM_GETRULE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETRULE: number = c.RTM_GETRULE;
+/** RTM_GETSTATS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETSTATS: number = c.RTM_GETSTATS;
+/** RTM_GETTCLASS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETTCLASS: number = c.RTM_GETTCLASS;
+/** RTM_GETTFILTER: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETTFILTER: number = c.RTM_GETTFILTER;
+/** RTM_GETTUNNEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETTUNNEL: number = c.RTM_GETTUNNEL;
+/** RTM_GETVLAN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_GETVLAN: number = c.RTM_GETVLAN;
+/** RTM_MAX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_MAX: number = c.RTM_MAX;
+/** RTM_NEWACTION: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWACTION: number = c.RTM_NEWACTION;
+/** RTM_NEWADDR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWADDR: number = c.RTM_NEWADDR;
+/** RTM_NEWADDRLABEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWADDRLABEL: number = c.RTM_NEWADDRLABEL;
+/** RTM_NEWCACHEREPORT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWCACHEREPORT: number = c.RTM_NEWCACHEREPORT;
+/** RTM_NEWCHAIN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWCHAIN: number = c.RTM_NEWCHAIN;
+/** RTM_NEWLINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWLINK: number = c.RTM_NEWLINK;
+/** RTM_NEWLINKPROP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWLINKPROP: number = c.RTM_NEWLINKPROP;
+/** RTM_NEWMDB: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWMDB: number = c.RTM_NEWMDB;
+/** RTM_NEWNDUSEROPT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNDUSEROPT: number = c.RTM_NEWNDUSEROPT;
+/** RTM_NEWNEIGH: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNEIGH: number = c.RTM_NEWNEIGH;
+/** RTM_NEWNEIGHTBL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNEIGHTBL: number = c.RTM_NEWNEIGHTBL;
+/** RTM_NEWNETCONF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNETCONF: number = c.RTM_NEWNETCONF;
+/** RTM_NEWNEXTHOP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNEXTHOP: number = c.RTM_NEWNEXTHOP;
+/** RTM_NEWNEXTHOPBUCKET: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNEXTHOPBUCKET: number = c.RTM_NEWNEXTHOPBUCKET;
+/** RTM_NEWNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWNSID: number = c.RTM_NEWNSID;
+/** RTM_NEWPREFIX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWPREFIX: number = c.RTM_NEWPREFIX;
+/** RTM_NEWQDISC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWQDISC: number = c.RTM_NEWQDISC;
+/** RTM_NEWROUTE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWROUTE: number = c.RTM_NEWROUTE;
+/** RTM_NEWRULE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWRULE: number = c.RTM_NEWRULE;
+/** RTM_NEWSTATS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWSTATS: number = c.RTM_NEWSTATS;
+/** RTM_NEWTCLASS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWTCLASS: number = c.RTM_NEWTCLASS;
+/** RTM_NEWTFILTER: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWTFILTER: number = c.RTM_NEWTFILTER;
+/** RTM_NEWTUNNEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWTUNNEL: number = c.RTM_NEWTUNNEL;
+/** RTM_NEWVLAN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NEWVLAN: number = c.RTM_NEWVLAN;
+/** RTM_NR_FAMILIES: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NR_FAMILIES: number = c.RTM_NR_FAMILIES;
+/** RTM_NR_MSGTYPES: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_NR_MSGTYPES: number = c.RTM_NR_MSGTYPES;
+/** RTM_SETDCB: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_SETDCB: number = c.RTM_SETDCB;
+/** RTM_SETLINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_SETLINK: number = c.RTM_SETLINK;
+/** RTM_SETNEIGHTBL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_SETNEIGHTBL: number = c.RTM_SETNEIGHTBL;
+/** RTM_SETSTATS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTM_SETSTATS: number = c.RTM_SETSTATS;
+/** RTN_MAX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_MAX: number = c.RTN_MAX;
+/** RTPROT_BABEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_BABEL: number = c.RTPROT_BABEL;
+/** RTPROT_BGP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_BGP: number = c.RTPROT_BGP;
+/** RTPROT_BIRD: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_BIRD: number = c.RTPROT_BIRD;
+/** RTPROT_BOOT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_BOOT: number = c.RTPROT_BOOT;
+/** RTPROT_DHCP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_DHCP: number = c.RTPROT_DHCP;
+/** RTPROT_DNROUTED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_DNROUTED: number = c.RTPROT_DNROUTED;
+/** RTPROT_EIGRP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_EIGRP: number = c.RTPROT_EIGRP;
+/** RTPROT_GATED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_GATED: number = c.RTPROT_GATED;
+/** RTPROT_ISIS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_ISIS: number = c.RTPROT_ISIS;
+/** RTPROT_KEEPALIVED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_KEEPALIVED: number = c.RTPROT_KEEPALIVED;
+/** RTPROT_KERNEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_KERNEL: number = c.RTPROT_KERNEL;
+/** RTPROT_MROUTED: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_MROUTED: number = c.RTPROT_MROUTED;
+/** RTPROT_MRT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_MRT: number = c.RTPROT_MRT;
+/** RTPROT_NTK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_NTK: number = c.RTPROT_NTK;
+/** RTPROT_OPENR: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_OPENR: number = c.RTPROT_OPENR;
+/** RTPROT_OSPF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_OSPF: number = c.RTPROT_OSPF;
+/** RTPROT_RA: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_RA: number = c.RTPROT_RA;
+/** RTPROT_REDIRECT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_REDIRECT: number = c.RTPROT_REDIRECT;
+/** RTPROT_RIP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_RIP: number = c.RTPROT_RIP;
+/** RTPROT_STATIC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_STATIC: number = c.RTPROT_STATIC;
+/** RTPROT_UNSPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_UNSPEC: number = c.RTPROT_UNSPEC;
+/** RTPROT_XORP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_XORP: number = c.RTPROT_XORP;
+/** RTPROT_ZEBRA: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTPROT_ZEBRA: number = c.RTPROT_ZEBRA;
+/** SKF_AD_ALU_XOR_X: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_ALU_XOR_X: number = c.SKF_AD_ALU_XOR_X;
+/** SKF_AD_CPU: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_CPU: number = c.SKF_AD_CPU;
+/** SKF_AD_HATYPE: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_HATYPE: number = c.SKF_AD_HATYPE;
+/** SKF_AD_IFINDEX: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_IFINDEX: number = c.SKF_AD_IFINDEX;
+/** SKF_AD_MARK: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_MARK: number = c.SKF_AD_MARK;
+/** SKF_AD_MAX: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_MAX: number = c.SKF_AD_MAX;
+/** SKF_AD_NLATTR: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_NLATTR: number = c.SKF_AD_NLATTR;
+/** SKF_AD_NLATTR_NEST: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_NLATTR_NEST: number = c.SKF_AD_NLATTR_NEST;
+/** SKF_AD_OFF: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_OFF: number = c.SKF_AD_OFF;
+/** SKF_AD_PAY_OFFSET: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_PAY_OFFSET: number = c.SKF_AD_PAY_OFFSET;
+/** SKF_AD_PKTTYPE: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_PKTTYPE: number = c.SKF_AD_PKTTYPE;
+/** SKF_AD_PROTOCOL: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_PROTOCOL: number = c.SKF_AD_PROTOCOL;
+/** SKF_AD_QUEUE: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_QUEUE: number = c.SKF_AD_QUEUE;
+/** SKF_AD_RANDOM: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_RANDOM: number = c.SKF_AD_RANDOM;
+/** SKF_AD_RXHASH: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_RXHASH: number = c.SKF_AD_RXHASH;
+/** SKF_AD_VLAN_TAG: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_VLAN_TAG: number = c.SKF_AD_VLAN_TAG;
+/** SKF_AD_VLAN_TAG_PRESENT: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_VLAN_TAG_PRESENT: number = c.SKF_AD_VLAN_TAG_PRESENT;
+/** SKF_AD_VLAN_TPID: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_AD_VLAN_TPID: number = c.SKF_AD_VLAN_TPID;
+/** SKF_LL_OFF: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_LL_OFF: number = c.SKF_LL_OFF;
+/** SKF_NET_OFF: classic BPF: an instruction class, mode or offset (SO_ATTACH_FILTER). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SKF_NET_OFF: number = c.SKF_NET_OFF;
+/** SOF_TIMESTAMPING_TX_RECORD_MASK: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_TX_RECORD_MASK: number = c.SOF_TIMESTAMPING_TX_RECORD_MASK;
+/** SO_EE_CODE_TXTIME_INVALID_PARAM: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_CODE_TXTIME_INVALID_PARAM: number = c.SO_EE_CODE_TXTIME_INVALID_PARAM;
+/** SO_EE_CODE_TXTIME_MISSED: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_CODE_TXTIME_MISSED: number = c.SO_EE_CODE_TXTIME_MISSED;
+/** SO_EE_CODE_ZEROCOPY_COPIED: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_CODE_ZEROCOPY_COPIED: number = c.SO_EE_CODE_ZEROCOPY_COPIED;
+/** SO_EE_ORIGIN_ICMP: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_ICMP: number = c.SO_EE_ORIGIN_ICMP;
+/** SO_EE_ORIGIN_ICMP6: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_ICMP6: number = c.SO_EE_ORIGIN_ICMP6;
+/** SO_EE_ORIGIN_LOCAL: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_LOCAL: number = c.SO_EE_ORIGIN_LOCAL;
+/** SO_EE_ORIGIN_NONE: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_NONE: number = c.SO_EE_ORIGIN_NONE;
+/** SO_EE_ORIGIN_TIMESTAMPING: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_TIMESTAMPING: number = c.SO_EE_ORIGIN_TIMESTAMPING;
+/** SO_EE_ORIGIN_TXSTATUS: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_TXSTATUS: number = c.SO_EE_ORIGIN_TXSTATUS;
+/** SO_EE_ORIGIN_TXTIME: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_TXTIME: number = c.SO_EE_ORIGIN_TXTIME;
+/** SO_EE_ORIGIN_ZEROCOPY: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_ORIGIN_ZEROCOPY: number = c.SO_EE_ORIGIN_ZEROCOPY;
+/** SO_EE_RFC4884_FLAG_INVALID: a sock_extended_err field value (the error queue). ip(7), https://man7.org/linux/man-pages/man7/ip.7.html */
 export const SO_EE_RFC4884_FLAG_INVALID: number = c.SO_EE_RFC4884_FLAG_INVALID;
+/** VMADDR_CID_ANY: a vsock context id or port. vsock(7), https://man7.org/linux/man-pages/man7/vsock.7.html */
 export const VMADDR_CID_ANY: number = c.VMADDR_CID_ANY;
+/** VMADDR_CID_HOST: a vsock context id or port. vsock(7), https://man7.org/linux/man-pages/man7/vsock.7.html */
 export const VMADDR_CID_HOST: number = c.VMADDR_CID_HOST;
+/** VMADDR_CID_HYPERVISOR: a vsock context id or port. vsock(7), https://man7.org/linux/man-pages/man7/vsock.7.html */
 export const VMADDR_CID_HYPERVISOR: number = c.VMADDR_CID_HYPERVISOR;
+/** VMADDR_CID_LOCAL: a vsock context id or port. vsock(7), https://man7.org/linux/man-pages/man7/vsock.7.html */
 export const VMADDR_CID_LOCAL: number = c.VMADDR_CID_LOCAL;
+/** VMADDR_FLAG_TO_HOST: a vsock context id or port. vsock(7), https://man7.org/linux/man-pages/man7/vsock.7.html */
 export const VMADDR_FLAG_TO_HOST: number = c.VMADDR_FLAG_TO_HOST;
+/** VMADDR_PORT_ANY: a vsock context id or port. vsock(7), https://man7.org/linux/man-pages/man7/vsock.7.html */
 export const VMADDR_PORT_ANY: number = c.VMADDR_PORT_ANY;
+/** TCP_ESTABLISHED: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_ESTABLISHED: number = c.TCP_ESTABLISHED;
+/** TCP_SYN_SENT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_SYN_SENT: number = c.TCP_SYN_SENT;
+/** TCP_SYN_RECV: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_SYN_RECV: number = c.TCP_SYN_RECV;
+/** TCP_FIN_WAIT1: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_FIN_WAIT1: number = c.TCP_FIN_WAIT1;
+/** TCP_FIN_WAIT2: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_FIN_WAIT2: number = c.TCP_FIN_WAIT2;
+/** TCP_TIME_WAIT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_TIME_WAIT: number = c.TCP_TIME_WAIT;
+/** TCP_CLOSE: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CLOSE: number = c.TCP_CLOSE;
+/** TCP_CLOSE_WAIT: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CLOSE_WAIT: number = c.TCP_CLOSE_WAIT;
+/** TCP_LAST_ACK: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_LAST_ACK: number = c.TCP_LAST_ACK;
+/** TCP_LISTEN: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_LISTEN: number = c.TCP_LISTEN;
+/** TCP_CLOSING: TCP: an option (IPPROTO_TCP), a TCP_INFO field value or a state. tcp(7), https://man7.org/linux/man-pages/man7/tcp.7.html */
 export const TCP_CLOSING: number = c.TCP_CLOSING;
+/** IFLA_UNSPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_UNSPEC: number = c.IFLA_UNSPEC;
+/** IFLA_ADDRESS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_ADDRESS: number = c.IFLA_ADDRESS;
+/** IFLA_BROADCAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_BROADCAST: number = c.IFLA_BROADCAST;
+/** IFLA_IFNAME: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_IFNAME: number = c.IFLA_IFNAME;
+/** IFLA_MTU: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_MTU: number = c.IFLA_MTU;
+/** IFLA_LINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_LINK: number = c.IFLA_LINK;
+/** IFLA_QDISC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_QDISC: number = c.IFLA_QDISC;
+/** IFLA_STATS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_STATS: number = c.IFLA_STATS;
+/** IFLA_COST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_COST: number = c.IFLA_COST;
+/** IFLA_PRIORITY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PRIORITY: number = c.IFLA_PRIORITY;
+/** IFLA_MASTER: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_MASTER: number = c.IFLA_MASTER;
+/** IFLA_WIRELESS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_WIRELESS: number = c.IFLA_WIRELESS;
+/** IFLA_PROTINFO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PROTINFO: number = c.IFLA_PROTINFO;
+/** IFLA_TXQLEN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_TXQLEN: number = c.IFLA_TXQLEN;
+/** IFLA_MAP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_MAP: number = c.IFLA_MAP;
+/** IFLA_WEIGHT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_WEIGHT: number = c.IFLA_WEIGHT;
+/** IFLA_OPERSTATE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_OPERSTATE: number = c.IFLA_OPERSTATE;
+/** IFLA_LINKMODE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_LINKMODE: number = c.IFLA_LINKMODE;
+/** IFLA_LINKINFO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_LINKINFO: number = c.IFLA_LINKINFO;
+/** IFLA_NET_NS_PID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NET_NS_PID: number = c.IFLA_NET_NS_PID;
+/** IFLA_IFALIAS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_IFALIAS: number = c.IFLA_IFALIAS;
+/** IFLA_NUM_VF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NUM_VF: number = c.IFLA_NUM_VF;
+/** IFLA_VFINFO_LIST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_VFINFO_LIST: number = c.IFLA_VFINFO_LIST;
+/** IFLA_STATS64: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_STATS64: number = c.IFLA_STATS64;
+/** IFLA_VF_PORTS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_VF_PORTS: number = c.IFLA_VF_PORTS;
+/** IFLA_PORT_SELF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PORT_SELF: number = c.IFLA_PORT_SELF;
+/** IFLA_AF_SPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_AF_SPEC: number = c.IFLA_AF_SPEC;
+/** IFLA_GROUP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_GROUP: number = c.IFLA_GROUP;
+/** IFLA_NET_NS_FD: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NET_NS_FD: number = c.IFLA_NET_NS_FD;
+/** IFLA_EXT_MASK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_EXT_MASK: number = c.IFLA_EXT_MASK;
+/** IFLA_PROMISCUITY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PROMISCUITY: number = c.IFLA_PROMISCUITY;
+/** IFLA_NUM_TX_QUEUES: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NUM_TX_QUEUES: number = c.IFLA_NUM_TX_QUEUES;
+/** IFLA_NUM_RX_QUEUES: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NUM_RX_QUEUES: number = c.IFLA_NUM_RX_QUEUES;
+/** IFLA_CARRIER: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_CARRIER: number = c.IFLA_CARRIER;
+/** IFLA_PHYS_PORT_ID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PHYS_PORT_ID: number = c.IFLA_PHYS_PORT_ID;
+/** IFLA_CARRIER_CHANGES: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_CARRIER_CHANGES: number = c.IFLA_CARRIER_CHANGES;
+/** IFLA_PHYS_SWITCH_ID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PHYS_SWITCH_ID: number = c.IFLA_PHYS_SWITCH_ID;
+/** IFLA_LINK_NETNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_LINK_NETNSID: number = c.IFLA_LINK_NETNSID;
+/** IFLA_PHYS_PORT_NAME: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PHYS_PORT_NAME: number = c.IFLA_PHYS_PORT_NAME;
+/** IFLA_PROTO_DOWN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PROTO_DOWN: number = c.IFLA_PROTO_DOWN;
+/** IFLA_GSO_MAX_SEGS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_GSO_MAX_SEGS: number = c.IFLA_GSO_MAX_SEGS;
+/** IFLA_GSO_MAX_SIZE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_GSO_MAX_SIZE: number = c.IFLA_GSO_MAX_SIZE;
+/** IFLA_PAD: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PAD: number = c.IFLA_PAD;
+/** IFLA_XDP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_XDP: number = c.IFLA_XDP;
+/** IFLA_EVENT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_EVENT: number = c.IFLA_EVENT;
+/** IFLA_NEW_NETNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NEW_NETNSID: number = c.IFLA_NEW_NETNSID;
+/** IFLA_IF_NETNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_IF_NETNSID: number = c.IFLA_IF_NETNSID;
+/** IFLA_TARGET_NETNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_TARGET_NETNSID: number = c.IFLA_TARGET_NETNSID;
+/** IFLA_CARRIER_UP_COUNT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_CARRIER_UP_COUNT: number = c.IFLA_CARRIER_UP_COUNT;
+/** IFLA_CARRIER_DOWN_COUNT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_CARRIER_DOWN_COUNT: number = c.IFLA_CARRIER_DOWN_COUNT;
+/** IFLA_NEW_IFINDEX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_NEW_IFINDEX: number = c.IFLA_NEW_IFINDEX;
+/** IFLA_MIN_MTU: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_MIN_MTU: number = c.IFLA_MIN_MTU;
+/** IFLA_MAX_MTU: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_MAX_MTU: number = c.IFLA_MAX_MTU;
+/** IFLA_PROP_LIST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PROP_LIST: number = c.IFLA_PROP_LIST;
+/** IFLA_ALT_IFNAME: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_ALT_IFNAME: number = c.IFLA_ALT_IFNAME;
+/** IFLA_PERM_ADDRESS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PERM_ADDRESS: number = c.IFLA_PERM_ADDRESS;
+/** IFLA_PROTO_DOWN_REASON: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PROTO_DOWN_REASON: number = c.IFLA_PROTO_DOWN_REASON;
+/** IFLA_PARENT_DEV_NAME: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PARENT_DEV_NAME: number = c.IFLA_PARENT_DEV_NAME;
+/** IFLA_PARENT_DEV_BUS_NAME: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_PARENT_DEV_BUS_NAME: number = c.IFLA_PARENT_DEV_BUS_NAME;
+/** IFLA_GRO_MAX_SIZE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_GRO_MAX_SIZE: number = c.IFLA_GRO_MAX_SIZE;
+/** IFLA_TSO_MAX_SIZE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_TSO_MAX_SIZE: number = c.IFLA_TSO_MAX_SIZE;
+/** IFLA_TSO_MAX_SEGS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_TSO_MAX_SEGS: number = c.IFLA_TSO_MAX_SEGS;
+/** IFLA_ALLMULTI: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFLA_ALLMULTI: number = c.IFLA_ALLMULTI;
+/** IFA_UNSPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_UNSPEC: number = c.IFA_UNSPEC;
+/** IFA_ADDRESS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_ADDRESS: number = c.IFA_ADDRESS;
+/** IFA_LOCAL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_LOCAL: number = c.IFA_LOCAL;
+/** IFA_LABEL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_LABEL: number = c.IFA_LABEL;
+/** IFA_BROADCAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_BROADCAST: number = c.IFA_BROADCAST;
+/** IFA_ANYCAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_ANYCAST: number = c.IFA_ANYCAST;
+/** IFA_CACHEINFO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_CACHEINFO: number = c.IFA_CACHEINFO;
+/** IFA_MULTICAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_MULTICAST: number = c.IFA_MULTICAST;
+/** IFA_FLAGS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_FLAGS: number = c.IFA_FLAGS;
+/** IFA_RT_PRIORITY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_RT_PRIORITY: number = c.IFA_RT_PRIORITY;
+/** IFA_TARGET_NETNSID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_TARGET_NETNSID: number = c.IFA_TARGET_NETNSID;
+/** IFA_PROTO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const IFA_PROTO: number = c.IFA_PROTO;
+/** RTA_UNSPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_UNSPEC: number = c.RTA_UNSPEC;
+/** RTA_DST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_DST: number = c.RTA_DST;
+/** RTA_SRC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_SRC: number = c.RTA_SRC;
+/** RTA_IIF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_IIF: number = c.RTA_IIF;
+/** RTA_OIF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_OIF: number = c.RTA_OIF;
+/** RTA_GATEWAY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_GATEWAY: number = c.RTA_GATEWAY;
+/** RTA_PRIORITY: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_PRIORITY: number = c.RTA_PRIORITY;
+/** RTA_PREFSRC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_PREFSRC: number = c.RTA_PREFSRC;
+/** RTA_METRICS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_METRICS: number = c.RTA_METRICS;
+/** RTA_MULTIPATH: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_MULTIPATH: number = c.RTA_MULTIPATH;
+/** RTA_PROTOINFO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_PROTOINFO: number = c.RTA_PROTOINFO;
+/** RTA_FLOW: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_FLOW: number = c.RTA_FLOW;
+/** RTA_CACHEINFO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_CACHEINFO: number = c.RTA_CACHEINFO;
+/** RTA_SESSION: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_SESSION: number = c.RTA_SESSION;
+/** RTA_MP_ALGO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_MP_ALGO: number = c.RTA_MP_ALGO;
+/** RTA_TABLE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_TABLE: number = c.RTA_TABLE;
+/** RTA_MARK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_MARK: number = c.RTA_MARK;
+/** RTA_MFC_STATS: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_MFC_STATS: number = c.RTA_MFC_STATS;
+/** RTA_VIA: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_VIA: number = c.RTA_VIA;
+/** RTA_NEWDST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_NEWDST: number = c.RTA_NEWDST;
+/** RTA_PREF: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_PREF: number = c.RTA_PREF;
+/** RTA_ENCAP_TYPE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_ENCAP_TYPE: number = c.RTA_ENCAP_TYPE;
+/** RTA_ENCAP: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_ENCAP: number = c.RTA_ENCAP;
+/** RTA_EXPIRES: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_EXPIRES: number = c.RTA_EXPIRES;
+/** RTA_PAD: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_PAD: number = c.RTA_PAD;
+/** RTA_UID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_UID: number = c.RTA_UID;
+/** RTA_TTL_PROPAGATE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_TTL_PROPAGATE: number = c.RTA_TTL_PROPAGATE;
+/** RTA_IP_PROTO: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_IP_PROTO: number = c.RTA_IP_PROTO;
+/** RTA_SPORT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_SPORT: number = c.RTA_SPORT;
+/** RTA_DPORT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_DPORT: number = c.RTA_DPORT;
+/** RTA_NH_ID: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTA_NH_ID: number = c.RTA_NH_ID;
+/** RTN_UNSPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_UNSPEC: number = c.RTN_UNSPEC;
+/** RTN_UNICAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_UNICAST: number = c.RTN_UNICAST;
+/** RTN_LOCAL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_LOCAL: number = c.RTN_LOCAL;
+/** RTN_BROADCAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_BROADCAST: number = c.RTN_BROADCAST;
+/** RTN_ANYCAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_ANYCAST: number = c.RTN_ANYCAST;
+/** RTN_MULTICAST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_MULTICAST: number = c.RTN_MULTICAST;
+/** RTN_BLACKHOLE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_BLACKHOLE: number = c.RTN_BLACKHOLE;
+/** RTN_UNREACHABLE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_UNREACHABLE: number = c.RTN_UNREACHABLE;
+/** RTN_PROHIBIT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_PROHIBIT: number = c.RTN_PROHIBIT;
+/** RTN_THROW: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_THROW: number = c.RTN_THROW;
+/** RTN_NAT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_NAT: number = c.RTN_NAT;
+/** RTN_XRESOLVE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RTN_XRESOLVE: number = c.RTN_XRESOLVE;
+/** RT_SCOPE_UNIVERSE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_SCOPE_UNIVERSE: number = c.RT_SCOPE_UNIVERSE;
+/** RT_SCOPE_SITE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_SCOPE_SITE: number = c.RT_SCOPE_SITE;
+/** RT_SCOPE_LINK: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_SCOPE_LINK: number = c.RT_SCOPE_LINK;
+/** RT_SCOPE_HOST: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_SCOPE_HOST: number = c.RT_SCOPE_HOST;
+/** RT_SCOPE_NOWHERE: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_SCOPE_NOWHERE: number = c.RT_SCOPE_NOWHERE;
+/** RT_TABLE_UNSPEC: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_TABLE_UNSPEC: number = c.RT_TABLE_UNSPEC;
+/** RT_TABLE_COMPAT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_TABLE_COMPAT: number = c.RT_TABLE_COMPAT;
+/** RT_TABLE_DEFAULT: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_TABLE_DEFAULT: number = c.RT_TABLE_DEFAULT;
+/** RT_TABLE_MAIN: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_TABLE_MAIN: number = c.RT_TABLE_MAIN;
+/** RT_TABLE_LOCAL: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_TABLE_LOCAL: number = c.RT_TABLE_LOCAL;
+/** RT_TABLE_MAX: rtnetlink: a message type, group or attribute. rtnetlink(7), https://man7.org/linux/man-pages/man7/rtnetlink.7.html */
 export const RT_TABLE_MAX: number = c.RT_TABLE_MAX;
+/** SOF_TIMESTAMPING_TX_HARDWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_TX_HARDWARE: number = c.SOF_TIMESTAMPING_TX_HARDWARE;
+/** SOF_TIMESTAMPING_TX_SOFTWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_TX_SOFTWARE: number = c.SOF_TIMESTAMPING_TX_SOFTWARE;
+/** SOF_TIMESTAMPING_RX_HARDWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_RX_HARDWARE: number = c.SOF_TIMESTAMPING_RX_HARDWARE;
+/** SOF_TIMESTAMPING_RX_SOFTWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_RX_SOFTWARE: number = c.SOF_TIMESTAMPING_RX_SOFTWARE;
+/** SOF_TIMESTAMPING_SOFTWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_SOFTWARE: number = c.SOF_TIMESTAMPING_SOFTWARE;
+/** SOF_TIMESTAMPING_SYS_HARDWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_SYS_HARDWARE: number = c.SOF_TIMESTAMPING_SYS_HARDWARE;
+/** SOF_TIMESTAMPING_RAW_HARDWARE: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_RAW_HARDWARE: number = c.SOF_TIMESTAMPING_RAW_HARDWARE;
+/** SOF_TIMESTAMPING_OPT_ID: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_OPT_ID: number = c.SOF_TIMESTAMPING_OPT_ID;
+/** SOF_TIMESTAMPING_TX_SCHED: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_TX_SCHED: number = c.SOF_TIMESTAMPING_TX_SCHED;
+/** SOF_TIMESTAMPING_TX_ACK: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_TX_ACK: number = c.SOF_TIMESTAMPING_TX_ACK;
+/** SOF_TIMESTAMPING_OPT_CMSG: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_OPT_CMSG: number = c.SOF_TIMESTAMPING_OPT_CMSG;
+/** SOF_TIMESTAMPING_OPT_TSONLY: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_OPT_TSONLY: number = c.SOF_TIMESTAMPING_OPT_TSONLY;
+/** SOF_TIMESTAMPING_OPT_STATS: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_OPT_STATS: number = c.SOF_TIMESTAMPING_OPT_STATS;
+/** SOF_TIMESTAMPING_OPT_PKTINFO: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_OPT_PKTINFO: number = c.SOF_TIMESTAMPING_OPT_PKTINFO;
+/** SOF_TIMESTAMPING_OPT_TX_SWHW: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_OPT_TX_SWHW: number = c.SOF_TIMESTAMPING_OPT_TX_SWHW;
+/** SOF_TIMESTAMPING_BIND_PHC: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_BIND_PHC: number = c.SOF_TIMESTAMPING_BIND_PHC;
+/** SOF_TIMESTAMPING_MASK: a timestamping flag (SO_TIMESTAMPING). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SOF_TIMESTAMPING_MASK: number = c.SOF_TIMESTAMPING_MASK;
+/** SCM_TSTAMP_SND: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TSTAMP_SND: number = c.SCM_TSTAMP_SND;
+/** SCM_TSTAMP_SCHED: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TSTAMP_SCHED: number = c.SCM_TSTAMP_SCHED;
+/** SCM_TSTAMP_ACK: a socket-level option or control message (SOL_SOCKET). socket(7), https://man7.org/linux/man-pages/man7/socket.7.html */
 export const SCM_TSTAMP_ACK: number = c.SCM_TSTAMP_ACK;
 
 // errno names: err.errno === ECONNREFUSED
+/** E2BIG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === E2BIG`. */
 export const E2BIG: Errno = e.E2BIG;
+/** EACCES: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EACCES`. */
 export const EACCES: Errno = e.EACCES;
+/** EADDRINUSE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EADDRINUSE`. */
 export const EADDRINUSE: Errno = e.EADDRINUSE;
+/** EADDRNOTAVAIL: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EADDRNOTAVAIL`. */
 export const EADDRNOTAVAIL: Errno = e.EADDRNOTAVAIL;
+/** EADV: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EADV`. */
 export const EADV: Errno = e.EADV;
+/** EAFNOSUPPORT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EAFNOSUPPORT`. */
 export const EAFNOSUPPORT: Errno = e.EAFNOSUPPORT;
+/** EAGAIN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EAGAIN`. */
 export const EAGAIN: Errno = e.EAGAIN;
+/** EALREADY: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EALREADY`. */
 export const EALREADY: Errno = e.EALREADY;
+/** EBADE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADE`. */
 export const EBADE: Errno = e.EBADE;
+/** EBADF: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADF`. */
 export const EBADF: Errno = e.EBADF;
+/** EBADFD: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADFD`. */
 export const EBADFD: Errno = e.EBADFD;
+/** EBADMSG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADMSG`. */
 export const EBADMSG: Errno = e.EBADMSG;
+/** EBADR: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADR`. */
 export const EBADR: Errno = e.EBADR;
+/** EBADRQC: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADRQC`. */
 export const EBADRQC: Errno = e.EBADRQC;
+/** EBADSLT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBADSLT`. */
 export const EBADSLT: Errno = e.EBADSLT;
+/** EBFONT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBFONT`. */
 export const EBFONT: Errno = e.EBFONT;
+/** EBUSY: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EBUSY`. */
 export const EBUSY: Errno = e.EBUSY;
+/** ECANCELED: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECANCELED`. */
 export const ECANCELED: Errno = e.ECANCELED;
+/** ECHILD: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECHILD`. */
 export const ECHILD: Errno = e.ECHILD;
+/** ECHRNG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECHRNG`. */
 export const ECHRNG: Errno = e.ECHRNG;
+/** ECOMM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECOMM`. */
 export const ECOMM: Errno = e.ECOMM;
+/** ECONNABORTED: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECONNABORTED`. */
 export const ECONNABORTED: Errno = e.ECONNABORTED;
+/** ECONNREFUSED: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECONNREFUSED`. */
 export const ECONNREFUSED: Errno = e.ECONNREFUSED;
+/** ECONNRESET: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ECONNRESET`. */
 export const ECONNRESET: Errno = e.ECONNRESET;
+/** EDEADLK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EDEADLK`. */
 export const EDEADLK: Errno = e.EDEADLK;
+/** EDESTADDRREQ: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EDESTADDRREQ`. */
 export const EDESTADDRREQ: Errno = e.EDESTADDRREQ;
+/** EDOM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EDOM`. */
 export const EDOM: Errno = e.EDOM;
+/** EDOTDOT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EDOTDOT`. */
 export const EDOTDOT: Errno = e.EDOTDOT;
+/** EDQUOT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EDQUOT`. */
 export const EDQUOT: Errno = e.EDQUOT;
+/** EEXIST: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EEXIST`. */
 export const EEXIST: Errno = e.EEXIST;
+/** EFAULT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EFAULT`. */
 export const EFAULT: Errno = e.EFAULT;
+/** EFBIG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EFBIG`. */
 export const EFBIG: Errno = e.EFBIG;
+/** EHOSTDOWN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EHOSTDOWN`. */
 export const EHOSTDOWN: Errno = e.EHOSTDOWN;
+/** EHOSTUNREACH: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EHOSTUNREACH`. */
 export const EHOSTUNREACH: Errno = e.EHOSTUNREACH;
+/** EHWPOISON: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EHWPOISON`. */
 export const EHWPOISON: Errno = e.EHWPOISON;
+/** EIDRM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EIDRM`. */
 export const EIDRM: Errno = e.EIDRM;
+/** EILSEQ: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EILSEQ`. */
 export const EILSEQ: Errno = e.EILSEQ;
+/** EINPROGRESS: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EINPROGRESS`. */
 export const EINPROGRESS: Errno = e.EINPROGRESS;
+/** EINTR: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EINTR`. */
 export const EINTR: Errno = e.EINTR;
+/** EINVAL: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EINVAL`. */
 export const EINVAL: Errno = e.EINVAL;
+/** EIO: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EIO`. */
 export const EIO: Errno = e.EIO;
+/** EISCONN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EISCONN`. */
 export const EISCONN: Errno = e.EISCONN;
+/** EISDIR: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EISDIR`. */
 export const EISDIR: Errno = e.EISDIR;
+/** EISNAM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EISNAM`. */
 export const EISNAM: Errno = e.EISNAM;
+/** EKEYEXPIRED: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EKEYEXPIRED`. */
 export const EKEYEXPIRED: Errno = e.EKEYEXPIRED;
+/** EKEYREJECTED: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EKEYREJECTED`. */
 export const EKEYREJECTED: Errno = e.EKEYREJECTED;
+/** EKEYREVOKED: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EKEYREVOKED`. */
 export const EKEYREVOKED: Errno = e.EKEYREVOKED;
+/** EL2HLT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EL2HLT`. */
 export const EL2HLT: Errno = e.EL2HLT;
+/** EL2NSYNC: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EL2NSYNC`. */
 export const EL2NSYNC: Errno = e.EL2NSYNC;
+/** EL3HLT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EL3HLT`. */
 export const EL3HLT: Errno = e.EL3HLT;
+/** EL3RST: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EL3RST`. */
 export const EL3RST: Errno = e.EL3RST;
+/** ELIBACC: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELIBACC`. */
 export const ELIBACC: Errno = e.ELIBACC;
+/** ELIBBAD: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELIBBAD`. */
 export const ELIBBAD: Errno = e.ELIBBAD;
+/** ELIBEXEC: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELIBEXEC`. */
 export const ELIBEXEC: Errno = e.ELIBEXEC;
+/** ELIBMAX: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELIBMAX`. */
 export const ELIBMAX: Errno = e.ELIBMAX;
+/** ELIBSCN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELIBSCN`. */
 export const ELIBSCN: Errno = e.ELIBSCN;
+/** ELNRNG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELNRNG`. */
 export const ELNRNG: Errno = e.ELNRNG;
+/** ELOOP: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ELOOP`. */
 export const ELOOP: Errno = e.ELOOP;
+/** EMEDIUMTYPE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EMEDIUMTYPE`. */
 export const EMEDIUMTYPE: Errno = e.EMEDIUMTYPE;
+/** EMFILE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EMFILE`. */
 export const EMFILE: Errno = e.EMFILE;
+/** EMLINK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EMLINK`. */
 export const EMLINK: Errno = e.EMLINK;
+/** EMSGSIZE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EMSGSIZE`. */
 export const EMSGSIZE: Errno = e.EMSGSIZE;
+/** EMULTIHOP: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EMULTIHOP`. */
 export const EMULTIHOP: Errno = e.EMULTIHOP;
+/** ENAMETOOLONG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENAMETOOLONG`. */
 export const ENAMETOOLONG: Errno = e.ENAMETOOLONG;
+/** ENAVAIL: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENAVAIL`. */
 export const ENAVAIL: Errno = e.ENAVAIL;
+/** ENETDOWN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENETDOWN`. */
 export const ENETDOWN: Errno = e.ENETDOWN;
+/** ENETRESET: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENETRESET`. */
 export const ENETRESET: Errno = e.ENETRESET;
+/** ENETUNREACH: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENETUNREACH`. */
 export const ENETUNREACH: Errno = e.ENETUNREACH;
+/** ENFILE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENFILE`. */
 export const ENFILE: Errno = e.ENFILE;
+/** ENOANO: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOANO`. */
 export const ENOANO: Errno = e.ENOANO;
+/** ENOBUFS: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOBUFS`. */
 export const ENOBUFS: Errno = e.ENOBUFS;
+/** ENOCSI: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOCSI`. */
 export const ENOCSI: Errno = e.ENOCSI;
+/** ENODATA: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENODATA`. */
 export const ENODATA: Errno = e.ENODATA;
+/** ENODEV: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENODEV`. */
 export const ENODEV: Errno = e.ENODEV;
+/** ENOENT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOENT`. */
 export const ENOENT: Errno = e.ENOENT;
+/** ENOEXEC: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOEXEC`. */
 export const ENOEXEC: Errno = e.ENOEXEC;
+/** ENOKEY: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOKEY`. */
 export const ENOKEY: Errno = e.ENOKEY;
+/** ENOLCK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOLCK`. */
 export const ENOLCK: Errno = e.ENOLCK;
+/** ENOLINK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOLINK`. */
 export const ENOLINK: Errno = e.ENOLINK;
+/** ENOMEDIUM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOMEDIUM`. */
 export const ENOMEDIUM: Errno = e.ENOMEDIUM;
+/** ENOMEM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOMEM`. */
 export const ENOMEM: Errno = e.ENOMEM;
+/** ENOMSG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOMSG`. */
 export const ENOMSG: Errno = e.ENOMSG;
+/** ENONET: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENONET`. */
 export const ENONET: Errno = e.ENONET;
+/** ENOPKG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOPKG`. */
 export const ENOPKG: Errno = e.ENOPKG;
+/** ENOPROTOOPT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOPROTOOPT`. */
 export const ENOPROTOOPT: Errno = e.ENOPROTOOPT;
+/** ENOSPC: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOSPC`. */
 export const ENOSPC: Errno = e.ENOSPC;
+/** ENOSR: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOSR`. */
 export const ENOSR: Errno = e.ENOSR;
+/** ENOSTR: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOSTR`. */
 export const ENOSTR: Errno = e.ENOSTR;
+/** ENOSYS: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOSYS`. */
 export const ENOSYS: Errno = e.ENOSYS;
+/** ENOTBLK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTBLK`. */
 export const ENOTBLK: Errno = e.ENOTBLK;
+/** ENOTCONN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTCONN`. */
 export const ENOTCONN: Errno = e.ENOTCONN;
+/** ENOTDIR: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTDIR`. */
 export const ENOTDIR: Errno = e.ENOTDIR;
+/** ENOTEMPTY: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTEMPTY`. */
 export const ENOTEMPTY: Errno = e.ENOTEMPTY;
+/** ENOTNAM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTNAM`. */
 export const ENOTNAM: Errno = e.ENOTNAM;
+/** ENOTRECOVERABLE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTRECOVERABLE`. */
 export const ENOTRECOVERABLE: Errno = e.ENOTRECOVERABLE;
+/** ENOTSOCK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTSOCK`. */
 export const ENOTSOCK: Errno = e.ENOTSOCK;
+/** ENOTTY: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTTY`. */
 export const ENOTTY: Errno = e.ENOTTY;
+/** ENOTUNIQ: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTUNIQ`. */
 export const ENOTUNIQ: Errno = e.ENOTUNIQ;
+/** ENXIO: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENXIO`. */
 export const ENXIO: Errno = e.ENXIO;
+/** EOPNOTSUPP: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EOPNOTSUPP`. */
 export const EOPNOTSUPP: Errno = e.EOPNOTSUPP;
+/** EOVERFLOW: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EOVERFLOW`. */
 export const EOVERFLOW: Errno = e.EOVERFLOW;
+/** EOWNERDEAD: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EOWNERDEAD`. */
 export const EOWNERDEAD: Errno = e.EOWNERDEAD;
+/** EPERM: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EPERM`. */
 export const EPERM: Errno = e.EPERM;
+/** EPFNOSUPPORT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EPFNOSUPPORT`. */
 export const EPFNOSUPPORT: Errno = e.EPFNOSUPPORT;
+/** EPIPE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EPIPE`. */
 export const EPIPE: Errno = e.EPIPE;
+/** EPROTO: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EPROTO`. */
 export const EPROTO: Errno = e.EPROTO;
+/** EPROTONOSUPPORT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EPROTONOSUPPORT`. */
 export const EPROTONOSUPPORT: Errno = e.EPROTONOSUPPORT;
+/** EPROTOTYPE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EPROTOTYPE`. */
 export const EPROTOTYPE: Errno = e.EPROTOTYPE;
+/** ERANGE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ERANGE`. */
 export const ERANGE: Errno = e.ERANGE;
+/** EREMCHG: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EREMCHG`. */
 export const EREMCHG: Errno = e.EREMCHG;
+/** EREMOTE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EREMOTE`. */
 export const EREMOTE: Errno = e.EREMOTE;
+/** EREMOTEIO: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EREMOTEIO`. */
 export const EREMOTEIO: Errno = e.EREMOTEIO;
+/** ERESTART: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ERESTART`. */
 export const ERESTART: Errno = e.ERESTART;
+/** ERFKILL: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ERFKILL`. */
 export const ERFKILL: Errno = e.ERFKILL;
+/** EROFS: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EROFS`. */
 export const EROFS: Errno = e.EROFS;
+/** ESHUTDOWN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESHUTDOWN`. */
 export const ESHUTDOWN: Errno = e.ESHUTDOWN;
+/** ESOCKTNOSUPPORT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESOCKTNOSUPPORT`. */
 export const ESOCKTNOSUPPORT: Errno = e.ESOCKTNOSUPPORT;
+/** ESPIPE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESPIPE`. */
 export const ESPIPE: Errno = e.ESPIPE;
+/** ESRCH: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESRCH`. */
 export const ESRCH: Errno = e.ESRCH;
+/** ESRMNT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESRMNT`. */
 export const ESRMNT: Errno = e.ESRMNT;
+/** ESTALE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESTALE`. */
 export const ESTALE: Errno = e.ESTALE;
+/** ESTRPIPE: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ESTRPIPE`. */
 export const ESTRPIPE: Errno = e.ESTRPIPE;
+/** ETIME: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ETIME`. */
 export const ETIME: Errno = e.ETIME;
+/** ETIMEDOUT: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ETIMEDOUT`. */
 export const ETIMEDOUT: Errno = e.ETIMEDOUT;
+/** ETOOMANYREFS: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ETOOMANYREFS`. */
 export const ETOOMANYREFS: Errno = e.ETOOMANYREFS;
+/** ETXTBSY: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ETXTBSY`. */
 export const ETXTBSY: Errno = e.ETXTBSY;
+/** EUCLEAN: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EUCLEAN`. */
 export const EUCLEAN: Errno = e.EUCLEAN;
+/** EUNATCH: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EUNATCH`. */
 export const EUNATCH: Errno = e.EUNATCH;
+/** EUSERS: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EUSERS`. */
 export const EUSERS: Errno = e.EUSERS;
+/** EXDEV: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EXDEV`. */
 export const EXDEV: Errno = e.EXDEV;
+/** EXFULL: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EXFULL`. */
 export const EXFULL: Errno = e.EXFULL;
+/** EDEADLOCK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EDEADLOCK`. */
 export const EDEADLOCK: Errno = e.EDEADLOCK;
+/** ENOTSUP: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === ENOTSUP`. */
 export const ENOTSUP: Errno = e.ENOTSUP;
+/** EWOULDBLOCK: an errno value (errno(3), https://man7.org/linux/man-pages/man3/errno.3.html): `err.errno === EWOULDBLOCK`. */
 export const EWOULDBLOCK: Errno = e.EWOULDBLOCK;
