@@ -351,6 +351,7 @@ const sync = {
   inet_aton: [or(fc.oneof(loop4, junkIp))],
   inet_addr: [or(fc.oneof(loop4, junkIp))],
   inet_ntoa: [or(int)],
+  asInet: [or(addr)], asInet6: [or(addr)], asUnix: [or(addr)],
   getaddrinfo: [hostname, service, hints],
   getnameinfo: [addr, flags],
   isSyscallError: [anyValue],
