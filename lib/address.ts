@@ -227,6 +227,7 @@ export class sockaddr_un extends Struct {
 defineFields(sockaddr_un, layout.sockaddr_un, ['sun_family']);
 
 function asFamily<A extends Address>(family: A['family'], addr: Address | null): A {
+  if (addr !== null && (typeof addr !== 'object' || Array.isArray(addr))) throw invalidArgType('addr', 'an address object or null', addr);
   if (addr === null || addr.family !== family) {
     const got = addr === null ? 'null' : typeof addr.family === 'number' ? `family ${addr.family}` : addr.family;
     throw Object.assign(new TypeError(`Expected an ${String(family)} address, got ${got}`), { code: 'ERR_INVALID_ARG_VALUE' });
@@ -239,7 +240,8 @@ function asFamily<A extends Address>(family: A['family'], addr: Address | null):
  * asInet(getsockname(fd))`, typed without a cast. No syscall: it checks what getsockname(),
  * getpeername(), accept() or recvfrom() returned.
  *
- * @throws TypeError (ERR_INVALID_ARG_VALUE) if it is null or of another family.
+ * @throws TypeError (ERR_INVALID_ARG_VALUE) if it is null or of another family, ERR_INVALID_ARG_TYPE
+ *   if it is not an object.
  */
 export function asInet(addr: Address | null): InetAddress {
   return asFamily<InetAddress>('AF_INET', addr);

@@ -59,6 +59,7 @@ describe('types', () => {
       expect(s.getsockopt(fd, s.SOL_SOCKET, s.SO_LINGER)).toEqual({ onoff: 0, linger: 0 });
       expect(s.asInet(s.getsockname(fd)).address).toBe('127.0.0.1');
       expect(() => s.asInet6(s.getsockname(fd))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+      expect(() => s.asInet(undefined as never)).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })); // the fuzzer's find
       // what the compiler now refuses, made anyway: socket(SOCK_STREAM, AF_INET) is socket(1, 2), a valid
       // AF_UNIX datagram socket, and no error at run time would have said so
       const swapped = s.socket(Number(s.SOCK_STREAM), Number(s.AF_INET));
