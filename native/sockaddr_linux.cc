@@ -37,7 +37,7 @@ size_t HwAddrArg(Napi::Value v, const char* name, uint8_t* out, size_t max) {
   if (IsView(v)) {
     Bytes b = ViewArg(v, name);
     if (b.length > max) ThrowOutOfRange(env, name, "at most " + std::to_string(max) + " bytes long", v);
-    std::memcpy(out, b.data, b.length);
+    if (b.length > 0) std::memcpy(out, b.data, b.length);  // an empty view's data may be null
     return b.length;
   }
   std::string text = StringArg(v, name);
