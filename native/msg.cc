@@ -48,7 +48,8 @@ class Msg {
           addr_ = AddressArg(addr, (name + ".addr").c_str());
           has_addr_ = true;
         }
-        ReadControl(o.Get("control"), name + ".control");
+        Napi::Value control = o.Get("control");
+        if (!IsMissing(control) && !control.IsNull()) control_ = ControlArg(control, name + ".control");
       } else {
         Napi::Value length = o.Get("controlLength");
         if (!IsMissing(length)) {
@@ -143,10 +144,6 @@ class Msg {
   socklen_t addrlen() const { return has_addr_ ? addr_.length : 0; }
 
  private:
-  void ReadControl(Napi::Value v, const std::string& name) {
-    if (!IsMissing(v) && !v.IsNull()) control_ = ControlArg(v, name);
-  }
-
   Kind kind_ = kOut;
   std::string iov_name_;
   std::vector<Napi::Value> items_;  // the iov's JS values, between Read() and Bind()

@@ -57,16 +57,6 @@ size_t HwAddrArg(Napi::Value v, const char* name, uint8_t* out, size_t max) {
   return n;
 }
 
-Napi::String HwAddrToJS(Napi::Env env, const uint8_t* addr, size_t n) {
-  std::string text;
-  char pair[4];
-  for (size_t i = 0; i < n; i++) {
-    std::snprintf(pair, sizeof(pair), i ? ":%02x" : "%02x", addr[i]);
-    text += pair;
-  }
-  return Napi::String::New(env, text);
-}
-
 void CStringArg(Napi::Value v, const char* name, char* out, size_t size) {
   std::string s = StringArg(v, name);
   if (s.find('\0') != std::string::npos)
@@ -80,6 +70,20 @@ void CStringArg(Napi::Value v, const char* name, char* out, size_t size) {
 }
 
 #ifdef __linux__
+
+namespace {
+
+Napi::String HwAddrToJS(Napi::Env env, const uint8_t* addr, size_t n) {
+  std::string text;
+  char pair[4];
+  for (size_t i = 0; i < n; i++) {
+    std::snprintf(pair, sizeof(pair), i ? ":%02x" : "%02x", addr[i]);
+    text += pair;
+  }
+  return Napi::String::New(env, text);
+}
+
+}  // namespace
 
 bool LinuxAddressArg(int family, Napi::Object o, SockAddr& out) {
   switch (family) {

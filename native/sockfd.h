@@ -121,7 +121,6 @@ bool LinuxAddressArg(int family, Napi::Object o, SockAddr& out);
 bool LinuxAddressToJS(Napi::Object o, const sockaddr* sa, socklen_t len);
 // A hardware address, "02:00:00:00:00:01" or bytes, into out (at most max bytes); its length.
 size_t HwAddrArg(Napi::Value v, const char* name, uint8_t* out, size_t max);
-Napi::String HwAddrToJS(Napi::Env env, const uint8_t* addr, size_t n);
 // A string into a fixed char array of `size` bytes (a device or algorithm name), NUL-padded; too long
 // for the array and its NUL, or holding a NUL, throws.
 void CStringArg(Napi::Value v, const char* name, char* out, size_t size);

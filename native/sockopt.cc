@@ -66,13 +66,6 @@ const OtherOption* FindOtherOption(int level, int optname) {
   return nullptr;
 }
 
-Napi::Object LingerObject(Napi::Env env, const linger& lg) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("onoff", lg.l_onoff);
-  o.Set("linger", lg.l_linger);
-  return o;
-}
-
 void EncodeLinger(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct linger", {"onoff", "linger"});
   linger lg{};
@@ -85,7 +78,10 @@ void EncodeLinger(Napi::Value v, OptionBytes& out) {
 Napi::Value GetLinger(Napi::Env env, int fd, int level, int optname) {
   linger lg{};
   GetOptInto(env, fd, level, optname, &lg, sizeof(lg));
-  return LingerObject(env, lg);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("onoff", lg.l_onoff);
+  o.Set("linger", lg.l_linger);
+  return o;
 }
 
 void EncodeTimeval(Napi::Value v, OptionBytes& out) {
