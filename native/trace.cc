@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,23 @@ inline bool On() { return ever_traced.load(std::memory_order_relaxed) && tracing
 void SetTracing(bool on) {
   if (on) ever_traced.store(true, std::memory_order_relaxed);
   tracing = on;
+}
+
+// SOCKFD_TRACE_TIME=1: each line starts with the call's start time and ends with its duration, as
+// `strace -ttt -T` prints them (nanoseconds, as with --absolute-timestamps=precision:ns
+// --syscall-times=ns). CLOCK_REALTIME, the clock the kernel stamps packets with (SO_TIMESTAMPNS), so a
+// call and a packet captured beside it are on one time line (sockfd-timeline merges the two).
+bool timed = false;
+// Set at the first load from SOCKFD_TRACE_FILE: the lines go to that file (appended, each line one
+// write, so processes sharing it never interleave within a line), each prefixed by the pid, as with
+// `strace -f -o FILE`. Else stderr, unprefixed.
+int trace_fd = STDERR_FILENO;
+bool trace_to_file = false;
+thread_local timespec call_start;
+
+// Notes the start of a call, when the trace is on and timed: the first statement of each wrapper.
+inline void Begin() {
+  if (On() && timed) clock_gettime(CLOCK_REALTIME, &call_start);
 }
 
 struct Name {
@@ -506,6 +524,8 @@ class Line {
 
   // Ends the line with the result (or -1 and errno) and writes it to stderr in one write(2).
   void Done(long long result, const std::string& decoded = "") {
+    timespec end{};
+    if (timed) clock_gettime(CLOCK_REALTIME, &end);
     s_.push_back(')');
     // strace aligns results at column 40
     s_.append(s_.size() < 40 ? std::string(40 - s_.size(), ' ') : std::string(" "));
@@ -517,11 +537,22 @@ class Line {
     } else {
       s_.append(decoded.empty() ? std::to_string(result) : decoded);
     }
+    std::string head;
+    if (trace_to_file) head.append(std::to_string(getpid())).push_back(' ');
+    if (timed) {
+      long long ns = (end.tv_sec - call_start.tv_sec) * 1000000000LL + (end.tv_nsec - call_start.tv_nsec);
+      char text[64];
+      std::snprintf(text, sizeof(text), "%lld.%09ld ", static_cast<long long>(call_start.tv_sec), call_start.tv_nsec);
+      head.append(text);
+      std::snprintf(text, sizeof(text), " <%lld.%09lld>", ns / 1000000000LL, ns % 1000000000LL);
+      s_.append(text);
+    }
+    s_.insert(0, head);
     s_.push_back('\n');
     const char* p = s_.data();
     size_t left = s_.size();
     while (left > 0) {
-      ssize_t w = ::write(STDERR_FILENO, p, left);
+      ssize_t w = ::write(trace_fd, p, left);
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) break;  // stderr closed or full: the trace line is lost, the call's result is not
       p += w;
@@ -610,12 +641,14 @@ void AppendEpollEvent(std::string& s, const epoll_event& e) {
 namespace sys {
 
 int socket(int domain, int type, int protocol) {
+  Begin();
   int r = ::socket(domain, type, protocol);
   if (On()) Line("socket").Family(domain).Type(type).Protocol(domain, protocol).Done(r);
   return r;
 }
 
 int socketpair(int domain, int type, int protocol, int sv[2]) {
+  Begin();
   int r = ::socketpair(domain, type, protocol, sv);
   if (On()) {
     Line line("socketpair");
@@ -631,18 +664,21 @@ int socketpair(int domain, int type, int protocol, int sv[2]) {
 }
 
 int close(int fd) {
+  Begin();
   int r = ::close(fd);
   if (On()) Line("close").Int(fd).Done(r);
   return r;
 }
 
 int shutdown(int fd, int how) {
+  Begin();
   int r = ::shutdown(fd, how);
   if (On()) Line("shutdown").Int(fd).How(how).Done(r);
   return r;
 }
 
 int fcntl(int fd, int cmd, int arg) {
+  Begin();
   int r = ::fcntl(fd, cmd, arg);  // a command that takes no argument ignores it
   if (On()) {
     // strace shows the argument of the commands that take one
@@ -673,6 +709,7 @@ int fcntl(int fd, int cmd, int arg) {
 }
 
 int ioctl_int(int fd, unsigned long request, int* value) {
+  Begin();
   int r = ::ioctl(fd, request, value);
   if (On()) {
     Line line("ioctl");
@@ -686,24 +723,28 @@ int ioctl_int(int fd, unsigned long request, int* value) {
 }
 
 int dup(int fd) {
+  Begin();
   int r = ::dup(fd);
   if (On()) Line("dup").Int(fd).Done(r);
   return r;
 }
 
 int dup2(int oldfd, int newfd) {
+  Begin();
   int r = ::dup2(oldfd, newfd);
   if (On()) Line("dup2").Int(oldfd).Int(newfd).Done(r);
   return r;
 }
 
 int dup3(int oldfd, int newfd, int flags) {
+  Begin();
   int r = ::dup3(oldfd, newfd, flags);
   if (On()) Line("dup3").Int(oldfd).Int(newfd).Flags(kDupFlags, flags).Done(r);
   return r;
 }
 
 ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
+  Begin();
   off_t in = offset != nullptr ? *offset : 0;
   ssize_t r = ::sendfile(out_fd, in_fd, offset, count);
   if (On()) {
@@ -719,18 +760,21 @@ ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
 }
 
 int bind(int fd, const sockaddr* addr, socklen_t len) {
+  Begin();
   int r = ::bind(fd, addr, len);
   if (On()) Line("bind").Int(fd).Addr(addr, len).Int(len).Done(r);
   return r;
 }
 
 int listen(int fd, int backlog) {
+  Begin();
   int r = ::listen(fd, backlog);
   if (On()) Line("listen").Int(fd).Int(backlog).Done(r);
   return r;
 }
 
 int accept4(int fd, sockaddr* addr, socklen_t* len, int flags) {
+  Begin();
   socklen_t in = *len;
 #ifdef SOCK_CLOEXEC
   int r = ::accept4(fd, addr, len, flags);
@@ -750,6 +794,7 @@ int accept4(int fd, sockaddr* addr, socklen_t* len, int flags) {
 }
 
 int connect(int fd, const sockaddr* addr, socklen_t len) {
+  Begin();
   int r = ::connect(fd, addr, len);
   if (On()) Line("connect").Int(fd).Addr(addr, len).Int(len).Done(r);
   return r;
@@ -759,6 +804,7 @@ namespace {
 
 // getsockname and getpeername: the same arguments, the same notation
 int NameCall(const char* name, int (*call)(int, sockaddr*, socklen_t*), int fd, sockaddr* addr, socklen_t* len) {
+  Begin();
   socklen_t in = *len;
   int r = call(fd, addr, len);
   if (On()) {
@@ -774,6 +820,7 @@ int getsockname(int fd, sockaddr* addr, socklen_t* len) { return NameCall("getso
 int getpeername(int fd, sockaddr* addr, socklen_t* len) { return NameCall("getpeername", ::getpeername, fd, addr, len); }
 
 ssize_t sendto(int fd, const void* buf, size_t len, int flags, const sockaddr* addr, socklen_t addrlen) {
+  Begin();
   ssize_t r = ::sendto(fd, buf, len, flags, addr, addrlen);
   if (On()) {
     Line("sendto").Int(fd).Data(buf, len).Int(len).MsgFlags(flags).Addr(addr, addrlen).Int(addrlen).Done(r);
@@ -782,6 +829,7 @@ ssize_t sendto(int fd, const void* buf, size_t len, int flags, const sockaddr* a
 }
 
 ssize_t recvfrom(int fd, void* buf, size_t len, int flags, sockaddr* addr, socklen_t* addrlen) {
+  Begin();
   socklen_t in = addrlen != nullptr ? *addrlen : 0;
   ssize_t r = ::recvfrom(fd, buf, len, flags, addr, addrlen);
   if (On()) {
@@ -799,6 +847,7 @@ ssize_t recv(int fd, void* buf, size_t len, int flags) {
 }
 
 ssize_t read(int fd, void* buf, size_t len) {
+  Begin();
   ssize_t r = ::read(fd, buf, len);
   if (On()) {
     Line line("read");
@@ -808,12 +857,14 @@ ssize_t read(int fd, void* buf, size_t len) {
 }
 
 ssize_t write(int fd, const void* buf, size_t len) {
+  Begin();
   ssize_t r = ::write(fd, buf, len);
   if (On()) Line("write").Int(fd).Data(buf, len).Int(len).Done(r);
   return r;
 }
 
 ssize_t readv(int fd, const iovec* iov, int iovcnt) {
+  Begin();
   ssize_t r = ::readv(fd, iov, iovcnt);
   if (On()) {
     Line line("readv");
@@ -824,6 +875,7 @@ ssize_t readv(int fd, const iovec* iov, int iovcnt) {
 }
 
 ssize_t writev(int fd, const iovec* iov, int iovcnt) {
+  Begin();
   ssize_t r = ::writev(fd, iov, iovcnt);
   if (On()) {
     Line line("writev");
@@ -863,6 +915,7 @@ void AppendOption(std::string& s, int level, int name, const void* value, sockle
 }  // namespace
 
 int setsockopt(int fd, int level, int name, const void* value, socklen_t len) {
+  Begin();
   int r = ::setsockopt(fd, level, name, value, len);
   if (On()) {
     Line line("setsockopt");
@@ -874,6 +927,7 @@ int setsockopt(int fd, int level, int name, const void* value, socklen_t len) {
 }
 
 int getsockopt(int fd, int level, int name, void* value, socklen_t* len) {
+  Begin();
   socklen_t in = *len;
   int r = ::getsockopt(fd, level, name, value, len);
   if (On()) {
@@ -890,6 +944,7 @@ int getsockopt(int fd, int level, int name, void* value, socklen_t* len) {
 }
 
 ssize_t sendmsg(int fd, const msghdr* msg, int flags) {
+  Begin();
   ssize_t r = ::sendmsg(fd, msg, flags);
   if (On()) {
     Line line("sendmsg");
@@ -900,6 +955,7 @@ ssize_t sendmsg(int fd, const msghdr* msg, int flags) {
 }
 
 ssize_t recvmsg(int fd, msghdr* msg, int flags) {
+  Begin();
   socklen_t namelen = msg->msg_namelen;
   size_t controllen = msg->msg_controllen;
   ssize_t r = ::recvmsg(fd, msg, flags);
@@ -914,6 +970,7 @@ ssize_t recvmsg(int fd, msghdr* msg, int flags) {
 // glibc's select() is the pselect6 system call (with a timespec, no signal mask); sockfd makes that
 // call itself, so the trace can show the time left as strace does.
 int select(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, timeval* timeout) {
+  Begin();
   timespec ts{};
   if (timeout != nullptr) ts = timespec{timeout->tv_sec, static_cast<long>(timeout->tv_usec) * 1000};
   const timespec given = ts;
@@ -958,6 +1015,7 @@ int select(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds, timev
 }
 
 int poll(pollfd* fds, nfds_t nfds, int timeout) {
+  Begin();
   int r = ::poll(fds, nfds, timeout);
   if (On()) {
     Line line("poll");
@@ -991,18 +1049,21 @@ int poll(pollfd* fds, nfds_t nfds, int timeout) {
 }
 
 int epoll_create(int size) {
+  Begin();
   int r = ::epoll_create(size);
   if (On()) Line("epoll_create").Int(size).Done(r);
   return r;
 }
 
 int epoll_create1(int flags) {
+  Begin();
   int r = ::epoll_create1(flags);
   if (On()) Line("epoll_create1").Flags(kEpollFlags, flags).Done(r);
   return r;
 }
 
 int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
+  Begin();
   int r = ::epoll_ctl(epfd, op, fd, event);
   if (On()) {
     Line line("epoll_ctl");
@@ -1015,6 +1076,7 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
 }
 
 int epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout) {
+  Begin();
   int r = ::epoll_wait(epfd, events, maxevents, timeout);
   if (On()) {
     Line line("epoll_wait");
@@ -1038,6 +1100,7 @@ int epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout) {
 #ifdef __linux__
 
 int sendmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags) {
+  Begin();
   int r = ::sendmmsg(fd, msgvec, vlen, flags);
   if (On()) {
     Line line("sendmmsg");
@@ -1050,6 +1113,7 @@ int sendmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags) {
 }
 
 int recvmmsg(int fd, mmsghdr* msgvec, unsigned int vlen, int flags, timespec* timeout) {
+  Begin();
   std::vector<socklen_t> namelens;  // what strace shows as msg_namelen=128 => 28
   if (On()) {
     namelens.resize(vlen);
@@ -1090,9 +1154,34 @@ Napi::Value Trace(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+namespace {
+
+bool EnvFlag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
+}
+
+// Once per process (Workers share it): SOCKFD_TRACE_TIME and SOCKFD_TRACE_FILE. A file that cannot be
+// opened leaves the trace on stderr and says so there.
+void InitTraceOutput() {
+  timed = EnvFlag("SOCKFD_TRACE_TIME");
+  const char* path = std::getenv("SOCKFD_TRACE_FILE");
+  if (path == nullptr || *path == '\0') return;
+  int fd = ::open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    std::fprintf(stderr, "sockfd: SOCKFD_TRACE_FILE %s: %s; tracing to stderr\n", path, std::strerror(errno));
+    return;
+  }
+  trace_fd = fd;
+  trace_to_file = true;
+}
+
+}  // namespace
+
 void InitTrace(Napi::Env env, Napi::Object exports) {
-  const char* v = std::getenv("SOCKFD_TRACE");
-  if (v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0) SetTracing(true);
+  static std::once_flag output_once;
+  std::call_once(output_once, InitTraceOutput);
+  if (EnvFlag("SOCKFD_TRACE")) SetTracing(true);
   Export<Trace>(env, exports, "trace");
 }
 

@@ -1,0 +1,223 @@
+// sockfd-timeline (lib/timeline/): the seeds' claims about the handshake and the close, checked on real
+// runs of the scenario examples (calls from SOCKFD_TRACE or strace, segments from an AF_PACKET capture
+// on lo: root, as in CI), the order's stability over repeated runs, the parsing of strace's split
+// lines, and the diagram as headless Chromium draws it.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseTrace } from '../dist/timeline/calls.js';
+import { buildTimeline } from '../dist/timeline/story.js';
+import { hasPython, withTmpDirAsync } from './helpers.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist/timeline/cli.js');
+const example = (name: string) => join(root, 'dist/examples', `${name}.js`);
+const isRoot = process.getuid?.() === 0;
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => spawnSync(p, ['--version']).status === 0);
+
+interface Row {
+  who: string;
+  what: string;
+}
+
+function timeline(args: string[], env: NodeJS.ProcessEnv = process.env): { rows: Row[]; stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, env });
+  const rows: Row[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*(?:\d+\.\d{6}|at exit)\s+(client|server|wire|kernel)\s+(.*)$/.exec(line);
+    if (m) rows.push({ who: m[1]!, what: m[2]! });
+  }
+  return { rows, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+// The index of the first row matching, after `from`; -1 if none.
+function find(rows: Row[], who: string, what: RegExp, from = 0): number {
+  const i = rows.slice(from).findIndex((r) => r.who === who && what.test(r.what));
+  return i < 0 ? -1 : i + from;
+}
+const segment = (flags: string) => new RegExp(`\\[${flags}\\]`);
+
+describe.runIf(isRoot)('the seeds\' claims, on real runs', () => {
+  it('seed 001 echo: connect returns after the SYN-ACK, accept after the final ACK; the first closer\'s FIN and its ACK, the peer\'s FIN after its close, TIME_WAIT on the first closer', () => {
+    const { rows, status } = timeline([example('handshake_echo')]);
+    expect(status).toBe(0);
+    const connect = find(rows, 'client', /^connect\(.*\) \.\.\.$/);
+    const syn = find(rows, 'wire', segment('SYN'));
+    const synAck = find(rows, 'wire', segment('SYN,ACK'));
+    const ack = find(rows, 'wire', /\[ACK\]\s+seq 1 ack 1/);
+    const connected = find(rows, 'client', /^\.\.\. connect = 0$/);
+    const accepted = find(rows, 'server', /^accept4\(.*= \d+$/);
+    expect([connect, syn, synAck, ack].every((i) => i >= 0)).toBe(true);
+    expect(connect).toBeLessThan(syn);
+    expect(syn).toBeLessThan(synAck);
+    expect(synAck).toBeLessThan(connected);
+    expect(ack).toBeLessThan(accepted);
+    expect(rows[syn]!.what).toMatch(/seq 0 +-> client SYN_SENT, server SYN_RECV/);
+    expect(rows[synAck]!.what).toMatch(/seq 0 ack 1 +-> client ESTABLISHED/);
+
+    // the client closes first: its FIN, then the server's ACK of it
+    const clientClose = find(rows, 'client', /^close\(/);
+    const clientFin = find(rows, 'wire', /:\d+ > .*\[FIN,ACK\].*-> client FIN_WAIT1, server CLOSE_WAIT/);
+    const finAcked = find(rows, 'wire', segment('ACK'), clientFin + 1);
+    expect(clientClose).toBeLessThan(clientFin);
+    expect(rows[finAcked]!.what).toMatch(/ack 7 +-> client FIN_WAIT2/);
+    // the server's FIN only after its own close
+    const serverClose = find(rows, 'server', /^close\(\d+\) \.\.\.$/, clientFin);
+    const serverFin = find(rows, 'wire', /\[FIN,ACK\].*-> client TIME_WAIT, server LAST_ACK/);
+    expect(serverClose).toBeGreaterThan(0);
+    expect(serverClose).toBeLessThan(serverFin);
+    expect(rows[serverFin + 1]!.what).toMatch(/\[ACK\].*-> server CLOSED/);
+    // the kernel's own reading: the first closer is the one in TIME_WAIT
+    expect(rows.at(-1)).toEqual({ who: 'kernel', what: expect.stringMatching(/^client 127\.0\.0\.1:\d+ TIME_WAIT$/) });
+  });
+
+  it('a closed port answers the SYN with RST, and connect() fails after it', () => {
+    const { rows } = timeline([example('closed_port')]);
+    const syn = find(rows, 'wire', segment('SYN'));
+    expect(rows[syn + 1]!.what).toMatch(/\[RST,ACK\]\s+seq 0 ack 1\s+-> client CLOSED/);
+    expect(find(rows, 'client', /^\.\.\. connect = -1 ECONNREFUSED$/)).toBe(syn + 2);
+  });
+
+  it('close with unread data and SO_LINGER 0 send RST instead of FIN; the peer reads ECONNRESET', () => {
+    for (const [name, closer, peer] of [['close_unread', 'server', 'client'], ['linger_zero', 'client', 'server']] as const) {
+      const { rows } = timeline([example(name)]);
+      const close = find(rows, closer, /^close\(\d+\) \.\.\.$/);
+      expect(rows[close + 1]).toEqual({ who: 'wire', what: expect.stringMatching(/\[RST,ACK\].*-> client CLOSED, server CLOSED$/) });
+      expect(find(rows, 'wire', segment('FIN,ACK'))).toBe(-1);
+      expect(find(rows, peer, /^recvfrom\(.*= -1 ECONNRESET$/)).toBeGreaterThan(close);
+    }
+  });
+
+  it('half-close: after the client\'s shutdown(SHUT_WR) the server reads 0 and still sends', () => {
+    const { rows } = timeline([example('half_close')]);
+    const shutdown = find(rows, 'client', /^shutdown\(\d+, SHUT_WR\)/);
+    const fin = find(rows, 'wire', /\[FIN,ACK\].*-> client FIN_WAIT1, server CLOSE_WAIT/);
+    const eof = find(rows, 'server', /^recvfrom\(.*""/);
+    const answer = find(rows, 'wire', /\[PSH,ACK\] .*len 6/);
+    const read = find(rows, 'client', /^recvfrom\(\d+, "answer"/);
+    expect(shutdown).toBeLessThan(fin);
+    expect(fin).toBeLessThan(eof);
+    expect(eof).toBeLessThan(answer);
+    expect(answer).toBeLessThan(read);
+  });
+
+  it('a full accept queue drops the SYN: the client sends it again a second later', () => {
+    const { rows } = timeline([example('backlog_full')]);
+    const syns = rows.filter((r) => r.who === 'wire' && /\[SYN\]/.test(r.what));
+    expect(syns).toHaveLength(3); // the first client's, the second's, the second's again
+    expect(syns[1]!.what).not.toMatch(/SYN_RECV/); // dropped: the server never had it
+    expect(syns[2]!.what).toMatch(/\(again\)\s+-> server SYN_RECV/);
+  });
+
+  it('TIME_WAIT falls on the side that closed first (the server here) and holds its port', () => {
+    const { rows } = timeline([example('time_wait')]);
+    expect(find(rows, 'server', /^bind\(\d+, 127\.0\.0\.1:\d+\) = -1 EADDRINUSE$/)).toBeGreaterThan(0);
+    expect(find(rows, 'server', /^bind\(\d+, 127\.0\.0\.1:\d+\) = 0$/)).toBeGreaterThan(0);
+    expect(rows.at(-1)).toEqual({ who: 'kernel', what: expect.stringMatching(/^server 127\.0\.0\.1:\d+ TIME_WAIT$/) });
+  });
+
+  it('the merged order is the same in 20 runs', () => {
+    const shapes = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const { rows } = timeline([example('handshake_echo')]);
+      // who, and what without the numbers that change (ports, fds, the kernel's address)
+      shapes.add(rows.map((r) => `${r.who} ${r.what.replace(/\d+/g, '#')}`).join('\n'));
+    }
+    expect([...shapes]).toHaveLength(1);
+  }, 120_000);
+
+  it.runIf(hasStrace && hasPython)('any program, through strace: a Python client and server', () => {
+    const program = `
+import socket
+s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
+c = socket.socket(); c.connect(s.getsockname()); a, _ = s.accept()
+c.sendall(b'hi'); a.recv(2); c.close(); a.close(); s.close()`;
+    const { rows, stdout } = timeline(['--', 'python3', '-c', program]);
+    expect(stdout).toMatch(/^# calls: strace -f/);
+    const connect = find(rows, 'client', /^connect\(\d+, 127\.0\.0\.1:\d+\) \.\.\.$/);
+    expect(find(rows, 'wire', segment('SYN'))).toBeGreaterThan(connect);
+    expect(find(rows, 'server', /^accept4\(\d+, 127\.0\.0\.1:\d+, SOCK_CLOEXEC\) = \d+$/)).toBeGreaterThan(connect);
+    expect(find(rows, 'wire', /\[PSH,ACK\] .*len 2/)).toBeGreaterThan(connect);
+    expect(find(rows, 'server', /^close\(/)).toBeGreaterThan(0);
+  });
+});
+
+it.runIf(isRoot && spawnSync('setpriv', ['--help']).status === 0)('without CAP_NET_RAW: the calls, and one line saying why there are no segments', () => {
+  const r = spawnSync('setpriv', ['--bounding-set', '-net_raw', '--inh-caps', '-net_raw', process.execPath, cli, example('handshake_echo')], { encoding: 'utf8', timeout: 30_000 });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^# no segments: socket EPERM: operation not permitted: capturing segments needs CAP_NET_RAW \(run as root\)$/m);
+  expect(r.stdout).toMatch(/ client +connect\(\d+, 127\.0\.0\.1:\d+\) = 0$/m);
+  expect(r.stdout).not.toMatch(/ wire /);
+});
+
+describe('reading traces', () => {
+  it('joins strace\'s unfinished and resumed halves of a call', () => {
+    const calls = parseTrace(
+      [
+        '10 1700000000.000000100 accept4(3, <unfinished ...>',
+        '11 1700000000.000000200 connect(4, {sa_family=AF_INET, sin_port=htons(4321), sin_addr=inet_addr("127.0.0.1")}, 16) = 0 <0.000000050>',
+        '10 1700000000.000000300 <... accept4 resumed>{sa_family=AF_INET, sin_port=htons(51234), sin_addr=inet_addr("127.0.0.1")}, [16], SOCK_CLOEXEC) = 5 <0.000000300>',
+        '10 1700000000.000000400 +++ exited with 0 +++',
+      ].join('\n'),
+    );
+    expect(calls.map((c) => [c.pid, c.name, c.start, c.end, c.result])).toEqual([
+      [10, 'accept4', 1700000000000000100n, 1700000000000000400n, '5'],
+      [11, 'connect', 1700000000000000200n, 1700000000000000250n, '0'],
+    ]);
+    // the accept spans the other process's connect: shown where it started and where it returned
+    const { events } = buildTimeline(calls, [], false);
+    expect(events.map((e) => (e.kind === 'call' ? `${e.lane} ${e.call.name} ${e.part}` : 'wire'))).toEqual([
+      'server accept4 start', 'client connect whole', 'server accept4 end',
+    ]);
+  });
+});
+
+describe.runIf(isRoot && chromium !== undefined)('the diagram, in headless Chromium', () => {
+  it('draws every event, no label over another, all inside the picture', async () => {
+    const { chromium: browserType } = await import('playwright-core');
+    await withTmpDirAsync(async (dir) => {
+      const html = join(dir, 'echo.html');
+      const r = timeline(['--html', html, '--svg', join(dir, 'echo.svg'), example('handshake_echo')]);
+      expect(r.status).toBe(0);
+      const browser = await browserType.launch({
+        executablePath: chromium,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1500, height: 1200 } });
+        await page.goto(`file://${html}`);
+        const layout = await page.evaluate(() => {
+          const svg = document.querySelector('svg')!.getBoundingClientRect();
+          const texts = [...document.querySelectorAll('svg text')].map((t) => ({ text: t.textContent ?? '', box: t.getBoundingClientRect(), size: parseFloat(getComputedStyle(t).fontSize) }));
+          const overlaps: string[] = [];
+          texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
+            const x = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+            const y = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+            if (x > 1 && y > 1) overlaps.push(`${a.text} / ${b.text}`);
+          }));
+          const outside = texts.filter((t) => t.box.left < svg.left || t.box.right > svg.right || t.box.top < svg.top || t.box.bottom > svg.bottom).map((t) => t.text);
+          return { overlaps, outside, smallest: Math.min(...texts.map((t) => t.size)), arrows: document.querySelectorAll('svg line[marker-end]').length, boxes: document.querySelectorAll('svg g > rect').length };
+        });
+        const segments = r.rows.filter((row) => row.who === 'wire').length;
+        const calls = r.rows.filter((row) => (row.who === 'client' || row.who === 'server') && !row.what.startsWith('... ')).length;
+        expect(layout.overlaps).toEqual([]);
+        expect(layout.outside).toEqual([]);
+        expect(layout.smallest).toBeGreaterThanOrEqual(12);
+        expect(layout.arrows).toBe(segments);
+        expect(layout.boxes).toBe(calls);
+        // the screenshot, kept for a person to look at (test/.artifacts is not committed)
+        const out = join(root, 'test/.artifacts');
+        mkdirSync(out, { recursive: true });
+        const png = await page.locator('svg').screenshot({ path: join(out, 'timeline-echo.png') });
+        expect(png.length).toBeGreaterThan(20_000); // a drawn picture, not an empty box
+        writeFileSync(join(out, 'timeline-echo.txt'), r.stdout);
+        expect(readFileSync(join(dir, 'echo.svg'), 'utf8')).toMatch(/^<svg /);
+      } finally {
+        await browser.close();
+      }
+    });
+  }, 60_000);
+});
