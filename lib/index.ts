@@ -121,7 +121,11 @@ export function getNonBlocking(fd: number): boolean {
  * That includes the calls sockfd/promises makes again when a socket becomes ready, so a trace shows
  * every try. `send`/`recv` show as `sendto`/`recvfrom`, as they do under strace: that is the system
  * call glibc makes. Starting the process with `SOCKFD_TRACE=1` switches it on from the start (in every
- * thread).
+ * thread). Two more variables, read when the process loads sockfd: `SOCKFD_TRACE_TIME=1` starts each
+ * line with the call's start time and ends it with its duration, as `strace -ttt -T` does (nanoseconds,
+ * CLOCK_REALTIME: the clock packet timestamps use, which is how `sockfd-timeline` merges the two), and
+ * `SOCKFD_TRACE_FILE=path` appends the lines to that file instead, each starting with the pid, as
+ * `strace -f -o path` does.
  *
  * @param on true to trace, false to stop; leave out to only ask.
  * @returns whether the trace was on before this call.

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../dist/timeline/calls.js';
 import { buildTimeline } from '../dist/timeline/story.js';
-import { hasPython, withTmpDirAsync } from './helpers.js';
+import { hasPython, withTmpDir, withTmpDirAsync } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/timeline/cli.js');
@@ -153,11 +153,45 @@ it.runIf(isRoot && spawnSync('setpriv', ['--help']).status === 0)('without CAP_N
   expect(r.stdout).not.toMatch(/ wire /);
 });
 
+describe('the timed trace (SOCKFD_TRACE_TIME, SOCKFD_TRACE_FILE)', () => {
+  const program = `const s = await import('sockfd'); const before = Date.now(); s.close(s.socket(s.AF_INET, s.SOCK_STREAM, 0)); console.log(process.pid, before, Date.now());`;
+  const runTraced = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', cwd: root, env: { ...process.env, SOCKFD_TRACE: '1', SOCKFD_TRACE_TIME: '1', ...env } });
+
+  it('stamps each call with its start (CLOCK_REALTIME, ns) and duration, and with the pid in a file', () => {
+    withTmpDir((dir) => {
+      const file = join(dir, 'trace');
+      const r = runTraced({ SOCKFD_TRACE_FILE: file });
+      expect(r.stderr).toBe('');
+      const [pid, before, after] = r.stdout.trim().split(' ').map(Number) as [number, number, number];
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^${pid} \\d+\\.\\d{9} socket\\(AF_INET, SOCK_STREAM\\|SOCK_CLOEXEC, IPPROTO_IP\\) = (\\d+) <0\\.\\d{9}>$`));
+      expect(lines[1]).toMatch(new RegExp(`^${pid} \\d+\\.\\d{9} close\\(\\d+\\) += 0 <0\\.\\d{9}>$`));
+      const calls = parseTrace(lines.join('\n'));
+      expect(calls.map((c) => c.name)).toEqual(['socket', 'close']);
+      for (const c of calls) {
+        expect(c.end).toBeGreaterThanOrEqual(c.start);
+        // the same clock as Date.now(), to its millisecond
+        expect(Number(c.start / 1_000_000n)).toBeGreaterThanOrEqual(before);
+        expect(Number(c.end / 1_000_000n)).toBeLessThanOrEqual(after);
+      }
+    });
+  });
+
+  it('without a file: stderr, no pid; a file that cannot be opened: stderr, and a line saying why', () => {
+    expect(runTraced({}).stderr).toMatch(/^\d+\.\d{9} socket\(.*\) = \d+ <0\.\d{9}>$/m);
+    const r = runTraced({ SOCKFD_TRACE_FILE: '/nonexistent/dir/trace' });
+    expect(r.stderr).toMatch(/^sockfd: SOCKFD_TRACE_FILE \/nonexistent\/dir\/trace: No such file or directory; tracing to stderr$/m);
+    expect(r.stderr).toMatch(/^\d+\.\d{9} close\(\d+\) += 0 <0\.\d{9}>$/m);
+  });
+});
+
 describe('reading traces', () => {
   it('joins strace\'s unfinished and resumed halves of a call', () => {
     const calls = parseTrace(
       [
-        '10 1700000000.000000100 accept4(3, <unfinished ...>',
+        '10  1700000000.000000100 accept4(3, <unfinished ...>', // strace pads short pids
         '11 1700000000.000000200 connect(4, {sa_family=AF_INET, sin_port=htons(4321), sin_addr=inet_addr("127.0.0.1")}, 16) = 0 <0.000000050>',
         '10 1700000000.000000300 <... accept4 resumed>{sa_family=AF_INET, sin_port=htons(51234), sin_addr=inet_addr("127.0.0.1")}, [16], SOCK_CLOEXEC) = 5 <0.000000300>',
         '10 1700000000.000000400 +++ exited with 0 +++',
@@ -189,18 +223,19 @@ describe.runIf(isRoot && chromium !== undefined)('the diagram, in headless Chrom
       try {
         const page = await browser.newPage({ viewport: { width: 1500, height: 1200 } });
         await page.goto(`file://${html}`);
-        const layout = await page.evaluate(() => {
-          const svg = document.querySelector('svg')!.getBoundingClientRect();
+        // in the page (a string: the tests are compiled without the DOM's types)
+        const layout: { overlaps: string[]; outside: string[]; smallest: number; arrows: number; boxes: number } = await page.evaluate(`(() => {
+          const svg = document.querySelector('svg').getBoundingClientRect();
           const texts = [...document.querySelectorAll('svg text')].map((t) => ({ text: t.textContent ?? '', box: t.getBoundingClientRect(), size: parseFloat(getComputedStyle(t).fontSize) }));
-          const overlaps: string[] = [];
+          const overlaps = [];
           texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
             const x = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
             const y = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
-            if (x > 1 && y > 1) overlaps.push(`${a.text} / ${b.text}`);
+            if (x > 1 && y > 1) overlaps.push(\`\${a.text} / \${b.text}\`);
           }));
           const outside = texts.filter((t) => t.box.left < svg.left || t.box.right > svg.right || t.box.top < svg.top || t.box.bottom > svg.bottom).map((t) => t.text);
           return { overlaps, outside, smallest: Math.min(...texts.map((t) => t.size)), arrows: document.querySelectorAll('svg line[marker-end]').length, boxes: document.querySelectorAll('svg g > rect').length };
-        });
+        })()`);
         const segments = r.rows.filter((row) => row.who === 'wire').length;
         const calls = r.rows.filter((row) => (row.who === 'client' || row.who === 'server') && !row.what.startsWith('... ')).length;
         expect(layout.overlaps).toEqual([]);

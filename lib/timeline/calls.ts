@@ -30,7 +30,7 @@ export function parseTrace(text: string): Call[] {
   const calls: Call[] = [];
   const pending = new Map<string, { start: bigint; head: string }>(); // pid/name: an unfinished call
   for (const line of text.split('\n')) {
-    const m = /^(\d+) (\d+\.\d+) (.*)$/.exec(line);
+    const m = /^(\d+) +(\d+\.\d+) (.*)$/.exec(line); // strace pads short pids
     if (!m) continue;
     const [, pid, at, rest] = m as unknown as [string, string, string, string];
     if (notACall.test(rest)) continue;

@@ -7,7 +7,7 @@
 // as each arrives. One clock, so the order is the order things happened, to the clocks' resolution.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isSyscallError } from '../index.js';
 import { parseTrace } from './calls.js';
@@ -19,7 +19,8 @@ import { capture, type Capture, type Segment } from './wire.js';
 
 const usage = `Usage: sockfd-timeline [--svg FILE] [--html FILE] [--calls sockfd|strace] [--interface IF] -- command [args...]
 
-Runs the command, and prints its socket calls and the TCP segments between its ends on one time line.
+Runs the command, and prints its socket calls and the TCP segments between its ends on one time line
+(the command's own output goes to stderr, so that stdout is the timeline alone).
   --svg FILE, --html FILE  also draw it as a sequence diagram (client and server lanes, segments as arrows)
   --calls sockfd           the calls from SOCKFD_TRACE (the default for node and .js commands)
   --calls strace           the calls from strace -f (the default for any other command: C, Python...)
@@ -110,7 +111,7 @@ async function main(): Promise<number> {
       console.error(`sockfd-timeline: ${cmd}: ${e.message}`);
       resolve(127);
     });
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
   // What the kernel holds now (TIME_WAIT lasts 60 s), then what the capture still has queued.
   let atExit: DiagSocket[] = [];

@@ -34,6 +34,7 @@ function what(e: Event): string {
 
 /** The timeline as text, one line per event, then the states the kernel held at exit. */
 export function renderText(timeline: Timeline): string {
+  if (timeline.events.length === 0) return '(no socket calls and no segments)\n';
   const lines = timeline.events.map((e) => `${seconds(e.t, timeline.t0).padStart(10)}  ${(e.kind === 'wire' ? ' wire' : e.lane).padEnd(6)}  ${what(e)}`);
   if (timeline.final.length > 0) {
     lines.push(`${'at exit'.padStart(10)}  kernel  ${timeline.final.map((f) => `${f.lane} ${f.address} ${f.state}`).join(', ')}`);

@@ -32,7 +32,7 @@ if grep -E '^(test|bench|examples|scripts/test-|dist/(bench|examples)|build|\.ci
   exit 1
 fi
 for want in prebuilds/linux-x64/sockfd.glibc.node prebuilds/linux-arm64/sockfd.glibc.node dist/index.js \
-  dist/promises.d.ts lib/index.ts binding.gyp scripts/install.cjs LICENSE CHANGELOG.md README.md; do
+  dist/promises.d.ts dist/timeline/cli.js lib/index.ts binding.gyp scripts/install.cjs LICENSE CHANGELOG.md README.md; do
   grep -qx "$want" <<<"$listing" || { echo "the tarball lacks $want" >&2; exit 1; }
 done
 
@@ -102,6 +102,24 @@ echo "installed in $took"
 test ! -e "$work/a/node_modules/sockfd/build" || { echo "(a) compiled instead of using the prebuild" >&2; exit 1; }
 compile "$work/a"
 smoke "$work/a" "$node20" "$node22" "$node24"
+
+step "(a) npx sockfd-timeline, the command the package installs"
+cat >"$work/a/pair.mjs" <<'EOF'
+import { accept, AF_INET, bind, close, connect, getsockname, listen, socket, SOCK_STREAM } from 'sockfd';
+const l = socket(AF_INET, SOCK_STREAM, 0);
+bind(l, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
+listen(l, 1);
+const c = socket(AF_INET, SOCK_STREAM, 0);
+connect(c, getsockname(l));
+const a = accept(l).fd;
+[c, a, l].forEach((fd) => close(fd));
+EOF
+timeline=$(clean "$work/a" npx --no-install sockfd-timeline -- node pair.mjs)
+echo "$timeline"
+grep -q ' client  connect(' <<<"$timeline" || { echo "sockfd-timeline showed no connect()" >&2; exit 1; }
+if [ "$(id -u)" = 0 ]; then
+  grep -q ' wire   .*\[SYN,ACK\]' <<<"$timeline" || { echo "sockfd-timeline captured no SYN-ACK" >&2; exit 1; }
+fi
 
 step "(b) npm install --ignore-scripts"
 took=$(project b npm_config_ignore_scripts=true)
