@@ -226,6 +226,83 @@ export class sockaddr_un extends Struct {
 }
 defineFields(sockaddr_un, layout.sockaddr_un, ['sun_family']);
 
+// ---- the address slot: the address a sync call returned, decoded here ----------------------------
+
+// The native side leaves the address of accept/recvfrom/getsockname/getpeername in a per-thread slot
+// (native/sockaddr.cc): a u32 length at 0, the sockaddr's bytes from 8. Building the object here costs a
+// fraction of building it through N-API; families other than AF_INET and AF_INET6 are left to C++.
+const slotBuffer = native.addressSlot;
+const slotBytes = slotBuffer ? new Uint8Array(slotBuffer) : new Uint8Array(0);
+const slotLength = slotBuffer ? new Uint32Array(slotBuffer, 0, 1) : new Uint32Array(1);
+const SLOT = 8;
+const { AF_INET, AF_INET6 } = native.constants as { AF_INET: number; AF_INET6: number };
+const inet = layout.sockaddr_in, inet6 = layout.sockaddr_in6;
+const familyAt = SLOT + inet.sin_family.offset;
+const familyWide = inet.sin_family.size === 2;
+// host order, as the struct holds it
+const hostU16 = (at: number) => (slotBytes[at]! | (slotBytes[at + 1]! << 8)) >>> 0;
+const hostU32 = (at: number) => (slotBytes[at]! | (slotBytes[at + 1]! << 8) | (slotBytes[at + 2]! << 16) | (slotBytes[at + 3]! << 24)) >>> 0;
+const bigEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
+const beU16 = (at: number) => (slotBytes[at]! << 8) | slotBytes[at + 1]!;
+const beU32 = (at: number) => ((slotBytes[at]! << 24) | (slotBytes[at + 1]! << 16) | (slotBytes[at + 2]! << 8) | slotBytes[at + 3]!) >>> 0;
+
+/** An IPv6 address's 16 bytes as inet_ntop(3) writes them (glibc's: RFC 5952, IPv4 tails dotted). */
+export function ntop6(b: Uint8Array, at: number): string {
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((b[at + i]! << 8) | b[at + i + 1]!);
+  // the first longest run of two or more zero words becomes '::'
+  let base = -1, len = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > len) [base, len] = [i, j - i];
+    i = j;
+  }
+  if (len < 2) base = -1;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (base >= 0 && i >= base && i < base + len) {
+      if (i === base) out += ':';
+      continue;
+    }
+    if (i !== 0) out += ':';
+    // ::a.b.c.d and ::ffff:a.b.c.d: an IPv4 address inside, written as one
+    if (i === 6 && base === 0 && (len === 6 || (len === 5 && words[5] === 0xffff))) {
+      out += `${b[at + 12]}.${b[at + 13]}.${b[at + 14]}.${b[at + 15]}`;
+      return out;
+    }
+    out += words[i]!.toString(16);
+  }
+  if (base >= 0 && base + len === 8) out += ':';
+  return out;
+}
+
+/** The address the last sync accept/recvfrom/getsockname/getpeername on this thread left in the slot. */
+export function slotAddress(): Address | null {
+  if (!slotBuffer || bigEndianHost) return native.decodeAddressSlot();
+  const length = slotLength[0]!;
+  if (length < inet.sin_family.offset + inet.sin_family.size) return null;
+  const family = familyWide ? hostU16(familyAt) : slotBytes[familyAt]!;
+  if (family === AF_INET && length >= inet.size) {
+    const a = SLOT + inet.sin_addr.offset;
+    return { family: 'AF_INET', address: `${slotBytes[a]}.${slotBytes[a + 1]}.${slotBytes[a + 2]}.${slotBytes[a + 3]}`, port: beU16(SLOT + inet.sin_port.offset) };
+  }
+  if (family === AF_INET6 && length >= inet6.size) {
+    return {
+      family: 'AF_INET6',
+      address: ntop6(slotBytes, SLOT + inet6.sin6_addr.offset),
+      port: beU16(SLOT + inet6.sin6_port.offset),
+      flowinfo: beU32(SLOT + inet6.sin6_flowinfo.offset),
+      scopeId: hostU32(SLOT + inet6.sin6_scope_id.offset),
+    };
+  }
+  return native.decodeAddressSlot();
+}
+
 function asFamily<A extends Address>(family: A['family'], addr: Address | null): A {
   if (addr !== null && (typeof addr !== 'object' || Array.isArray(addr))) throw invalidArgType('addr', 'an address object or null', addr);
   if (addr === null || addr.family !== family) {

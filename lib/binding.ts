@@ -161,6 +161,9 @@ export interface Native {
   constants: Record<string, number>;
   errno: Record<string, number>;
   sockaddrLayout: SockaddrLayout;
+  /** native/sockaddr.cc's address slot (absent where external buffers are not allowed), and its decoder. */
+  addressSlot?: ArrayBuffer;
+  decodeAddressSlot(): Address | null;
 
   socket(domain: number, type: number, protocol?: number): number;
   socketpair(domain: number, type: number, protocol?: number): [number, number];
@@ -172,15 +175,18 @@ export interface Native {
 
   bind(fd: number, addr: AddressInput): void;
   listen(fd: number, backlog?: number): void;
-  accept(fd: number, flags?: number): { fd: number; addr: Address | null };
+  /** The accepted fd; its peer's address is in the address slot. */
+  accept(fd: number, flags?: number): number;
   connect(fd: number, addr: AddressInput): void;
-  getsockname(fd: number): Address | null;
-  getpeername(fd: number): Address | null;
+  /** These two leave the address in the address slot. */
+  getsockname(fd: number): void;
+  getpeername(fd: number): void;
 
   send(fd: number, data: Data, len?: number, flags?: number): number;
   recv(fd: number, buf: ArrayBufferView, len?: number, flags?: number): number;
   sendto(fd: number, data: Data, len?: number, flags?: number, addr?: AddressInput | null): number;
-  recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: number): { bytes: number; addr: Address | null };
+  /** The bytes received; the sender's address is in the address slot. */
+  recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: number): number;
   read(fd: number, buf: ArrayBufferView, len?: number): number;
   write(fd: number, data: Data, len?: number): number;
   readv(fd: number, bufs: ArrayBufferView[]): number;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Address, AddressInput } from './address.js';
+import { type Address, type AddressInput, slotAddress } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue, type Timespec } from './binding.js';
 import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
@@ -170,7 +170,8 @@ export function listen(fd: number, backlog?: number): void {
  * @throws EAGAIN (non-blocking, nothing pending), EBADF, ECONNABORTED, EINTR, EINVAL, EMFILE, ENFILE, ENOTSOCK, EOPNOTSUPP.
  */
 export function accept(fd: number, flags: SocketType = 0): { fd: number; addr: Address | null } {
-  return n.accept(fd, flags);
+  const client = n.accept(fd, flags);
+  return { fd: client, addr: slotAddress() };
 }
 
 /**
@@ -194,7 +195,8 @@ export function connect(fd: number, addr: AddressInput): void {
  * @throws EBADF, ENOTSOCK.
  */
 export function getsockname(fd: number): Address | null {
-  return n.getsockname(fd);
+  n.getsockname(fd);
+  return slotAddress();
 }
 
 /**
@@ -205,7 +207,8 @@ export function getsockname(fd: number): Address | null {
  * @throws ENOTCONN, EBADF, ENOTSOCK.
  */
 export function getpeername(fd: number): Address | null {
-  return n.getpeername(fd);
+  n.getpeername(fd);
+  return slotAddress();
 }
 
 // ---- send, recv, sendto, recvfrom, read, write, readv, writev -------------------------------------
@@ -261,7 +264,8 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: M
  * @throws EAGAIN, ECONNREFUSED, ENOTCONN, EBADF, ENOTSOCK, EINTR.
  */
 export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags: MsgFlags = 0): { bytes: number; addr: Address | null } {
-  return n.recvfrom(fd, buf, len, flags);
+  const bytes = n.recvfrom(fd, buf, len, flags);
+  return { bytes, addr: slotAddress() };
 }
 
 /**

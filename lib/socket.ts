@@ -9,7 +9,7 @@
 import { Duplex } from 'node:stream';
 import { inspect, type InspectOptions } from 'node:util';
 
-import type { Address, AddressInput } from './address.js';
+import { type Address, type AddressInput, slotAddress } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue } from './binding.js';
 import * as constants from './constants.js';
 import { EBADF, ECANCELED, F_DUPFD_CLOEXEC, SHUT_WR, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_DGRAM, SOL_SOCKET } from './constants.js';
@@ -173,8 +173,8 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
     read('family', () => constantName('AF_', this.family, ['AF_FILE', 'AF_LOCAL']));
     read('type', () => constantName('SOCK_', this.type, ['SOCK_NONBLOCK', 'SOCK_CLOEXEC']));
     read('proto', () => this.proto);
-    read('laddr', () => addressText(n.getsockname(this.#fd)));
-    read('raddr', () => addressText(n.getpeername(this.#fd)));
+    read('laddr', () => (n.getsockname(this.#fd), addressText(slotAddress())));
+    read('raddr', () => (n.getpeername(this.#fd), addressText(slotAddress())));
     return `Socket ${inspect(fields, { ...options, breakLength: Infinity })}`;
   }
 
@@ -399,7 +399,8 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    * @throws EBADF once closed.
    */
   getsockname(): Address | null {
-    return n.getsockname(this.#use('getsockname'));
+    n.getsockname(this.#use('getsockname'));
+    return slotAddress();
   }
 
   /**
@@ -410,7 +411,8 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    * @throws ENOTCONN, EBADF once closed.
    */
   getpeername(): Address | null {
-    return n.getpeername(this.#use('getpeername'));
+    n.getpeername(this.#use('getpeername'));
+    return slotAddress();
   }
 
   /**

@@ -8,6 +8,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitWatcher(env, exports);  // first: the per-environment state (the readiness engine's) is instance data
   InitConstants(env, exports);
   InitSockaddrLayout(env, exports);
+  InitAddressSlot(env, exports);
   InitSocket(env, exports);
   InitAddr(env, exports);
   InitIo(env, exports);

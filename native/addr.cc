@@ -66,7 +66,9 @@ Napi::Value Accept(const Napi::CallbackInfo& info) {
   SockAddr peer;
   int client = AcceptConnection(fd, peer, flags);
   if (client < 0) ThrowErrno(info.Env(), errno, kAcceptSyscall);
-  return Accepted(info.Env(), client, peer);
+  ReleaseFd(info.Env(), client);  // a new fd: nothing the async layer recorded for its number applies
+  StoreAddress(peer.get(), peer.length);  // lib/index.ts makes { fd, addr }
+  return Napi::Number::New(info.Env(), client);
 }
 
 Napi::Value Connect(const Napi::CallbackInfo& info) {
@@ -83,7 +85,8 @@ Napi::Value SockName(const Napi::CallbackInfo& info, const char* syscall) {
   SockAddr addr;
   addr.length = sizeof(addr.storage);
   if (Call(fd, addr.get(), &addr.length) < 0) ThrowErrno(info.Env(), errno, syscall);
-  return AddressToJS(info.Env(), addr.get(), addr.length);
+  StoreAddress(addr.get(), addr.length);  // lib/index.ts decodes it
+  return info.Env().Undefined();
 }
 
 Napi::Value GetSockName(const Napi::CallbackInfo& info) { return SockName<sys::getsockname>(info, "getsockname"); }

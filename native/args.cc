@@ -7,10 +7,13 @@
 
 namespace sockfd {
 
-int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max) {
-  // One N-API call both checks the type and reads the value (this runs on every call's hot path).
-  double d;
-  if (napi_get_value_double(v.Env(), v, &d) != napi_ok) ThrowInvalidArgType(v.Env(), name, "of type number", v);
+namespace {
+
+// The hot path of every call: one N-API call both checks that v is a number and reads it, so a present
+// argument costs no separate type check (napi_typeof).
+bool ReadNumber(Napi::Value v, double* d) { return napi_get_value_double(v.Env(), v, d) == napi_ok; }
+
+int64_t CheckedInteger(Napi::Value v, double d, const char* name, int64_t min, int64_t max) {
   if (d != std::trunc(d))  // also NaN and the infinities
     ThrowOutOfRange(v.Env(), name, "an integer", v);
   if (d < static_cast<double>(min) || d > static_cast<double>(max))
@@ -18,16 +21,14 @@ int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max) {
   return static_cast<int64_t>(d);
 }
 
-bool IsView(Napi::Value v) { return v.IsTypedArray() || v.IsDataView(); }
-
-Bytes ViewArg(Napi::Value v, const char* name) {
+// The bytes of a TypedArray or DataView, or false: asking for a TypedArray's info is also the test
+// that it is one (napi_invalid_arg otherwise), so the common case is one N-API call.
+bool TryView(Napi::Value v, Bytes* out) {
   napi_env env = v.Env();
-  Bytes b;
   void* data = nullptr;
-  if (v.IsTypedArray()) {
-    napi_typedarray_type type;
-    size_t count = 0;
-    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &count, &data, nullptr, nullptr), b);
+  napi_typedarray_type type;
+  size_t count = 0;
+  if (napi_get_typedarray_info(env, v, &type, &count, &data, nullptr, nullptr) == napi_ok) {
     size_t width = 1;
     switch (type) {
       case napi_int16_array:
@@ -47,30 +48,49 @@ Bytes ViewArg(Napi::Value v, const char* name) {
       default:
         break;
     }
-    b.length = count * width;
-  } else if (v.IsDataView()) {
-    NAPI_THROW_IF_FAILED(env, napi_get_dataview_info(env, v, &b.length, &data, nullptr, nullptr), b);
-  } else {
-    ThrowInvalidArgType(v.Env(), name, "an instance of Buffer, TypedArray, or DataView", v);
+    out->length = count * width;
+  } else if (napi_get_dataview_info(env, v, &out->length, &data, nullptr, nullptr) != napi_ok) {
+    return false;
   }
   // A detached buffer reports no data; treat it as empty rather than hand the kernel a null pointer.
-  b.data = static_cast<uint8_t*>(data);
-  if (b.data == nullptr) b.length = 0;
+  out->data = static_cast<uint8_t*>(data);
+  if (out->data == nullptr) out->length = 0;
+  return true;
+}
+
+}  // namespace
+
+int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max) {
+  double d;
+  if (!ReadNumber(v, &d)) ThrowInvalidArgType(v.Env(), name, "of type number", v);
+  return CheckedInteger(v, d, name, min, max);
+}
+
+int64_t IntegerArgOr(Napi::Value v, const char* name, int64_t min, int64_t max, int64_t missing) {
+  double d;
+  if (ReadNumber(v, &d)) return CheckedInteger(v, d, name, min, max);
+  if (IsMissing(v)) return missing;
+  ThrowInvalidArgType(v.Env(), name, "of type number", v);
+}
+
+bool IsView(Napi::Value v) { return v.IsTypedArray() || v.IsDataView(); }
+
+Bytes ViewArg(Napi::Value v, const char* name) {
+  Bytes b;
+  if (!TryView(v, &b)) ThrowInvalidArgType(v.Env(), name, "an instance of Buffer, TypedArray, or DataView", v);
   return b;
 }
 
 Bytes DataArg(Napi::Value v, const char* name, std::string& storage) {
-  if (v.IsString()) {
-    storage = v.As<Napi::String>().Utf8Value();
-    return Bytes{reinterpret_cast<uint8_t*>(storage.data()), storage.size()};
-  }
-  if (!IsView(v)) ThrowInvalidArgType(v.Env(), name, "of type string or an instance of Buffer, TypedArray, or DataView", v);
-  return ViewArg(v, name);
+  Bytes b;
+  if (TryView(v, &b)) return b;
+  if (!v.IsString()) ThrowInvalidArgType(v.Env(), name, "of type string or an instance of Buffer, TypedArray, or DataView", v);
+  storage = v.As<Napi::String>().Utf8Value();
+  return Bytes{reinterpret_cast<uint8_t*>(storage.data()), storage.size()};
 }
 
 size_t LengthArg(Napi::Value v, const char* name, size_t max) {
-  if (IsMissing(v)) return max;
-  return static_cast<size_t>(IntegerArg(v, name, 0, static_cast<int64_t>(max)));
+  return static_cast<size_t>(IntegerArgOr(v, name, 0, static_cast<int64_t>(max), static_cast<int64_t>(max)));
 }
 
 std::vector<Napi::Value> ArrayItems(Napi::Value v, const char* name, const char* syscall) {

@@ -61,11 +61,9 @@ Napi::Value RecvFrom(const Napi::CallbackInfo& info) {
   from.length = sizeof(from.storage);
   ssize_t n = sys::recvfrom(fd, buf.data, len, flags, from.get(), &from.length);
   if (n < 0) ThrowErrno(env, errno, "recvfrom");
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("bytes", Count(env, n));
-  // A connected stream socket reports no source address (length 0): addr is null then.
-  result.Set("addr", AddressToJS(env, from.get(), from.length));
-  return result;
+  // lib/index.ts makes { bytes, addr }; a connected stream reports no address (length 0): addr null.
+  StoreAddress(from.get(), from.length);
+  return Count(env, n);
 }
 
 Napi::Value Read(const Napi::CallbackInfo& info) {

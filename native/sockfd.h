@@ -55,6 +55,8 @@ inline bool IsMissing(Napi::Value v) { return v.IsUndefined(); }
 
 // An integer number in [min, max]; anything else throws before any syscall.
 int64_t IntegerArg(Napi::Value v, const char* name, int64_t min, int64_t max);
+// The same, or `missing` when v is undefined.
+int64_t IntegerArgOr(Napi::Value v, const char* name, int64_t min, int64_t max, int64_t missing);
 inline int32_t Int32Arg(Napi::Value v, const char* name) {
   return static_cast<int32_t>(IntegerArg(v, name, INT32_MIN, INT32_MAX));
 }
@@ -64,7 +66,7 @@ inline int FdArg(Napi::Value v, const char* name = "fd") {
 }
 // C `int flags`, defaulting to 0 when undefined.
 inline int FlagsArg(Napi::Value v, const char* name = "flags") {
-  return IsMissing(v) ? 0 : Int32Arg(v, name);
+  return static_cast<int>(IntegerArgOr(v, name, INT32_MIN, INT32_MAX, 0));
 }
 
 // The bytes of an ArrayBufferView (any TypedArray, Buffer or DataView).
@@ -112,6 +114,8 @@ SockAddr AddressArg(Napi::Value v, const char* name = "addr");
 void IpArg(Napi::Value v, const char* name, int af, void* dst);
 // sockaddr -> a JS address object that AddressArg accepts back unchanged.
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
+// A sync call's resulting address, into this thread's address slot, for lib/address.ts to decode.
+void StoreAddress(const sockaddr* sa, socklen_t len);
 
 // ---- Linux's own families (sockaddr_linux.cc) -----------------------------------------------------
 
@@ -145,6 +149,7 @@ void InitIo(Napi::Env env, Napi::Object exports);
 void InitSockopt(Napi::Env env, Napi::Object exports);
 void InitInet(Napi::Env env, Napi::Object exports);
 void InitSockaddrLayout(Napi::Env env, Napi::Object exports);
+void InitAddressSlot(Napi::Env env, Napi::Object exports);
 void InitWatcher(Napi::Env env, Napi::Object exports);
 void InitAsync(Napi::Env env, Napi::Object exports);
 void InitMsg(Napi::Env env, Napi::Object exports);

@@ -118,3 +118,59 @@ describe('getaddrinfo / getnameinfo', () => {
     expect(['http', '80']).toContain(s.getnameinfo({ family: 'AF_INET', address: '127.0.0.1', port: 80 }, s.NI_NUMERICHOST).service);
   });
 });
+
+describe('addresses decoded in JavaScript (the address slot of accept/recvfrom/getsockname)', () => {
+  it('an IPv6 address reads as inet_ntop(3) writes it: zero runs, IPv4 tails, random bytes', async () => {
+    const { ntop6 } = await import('../dist/address.js');
+    const cases: Uint8Array[] = [];
+    const words = (...w: number[]) => new Uint8Array(new Uint16Array(w.map((x) => ((x & 0xff) << 8) | (x >> 8))).buffer);
+    cases.push(words(0, 0, 0, 0, 0, 0, 0, 0), words(0, 0, 0, 0, 0, 0, 0, 1), words(0, 0, 0, 0, 0, 0xffff, 0x7f00, 1));
+    cases.push(words(0, 0, 0, 0, 0, 0, 0x0102, 0x0304), words(0, 0, 0, 0, 0, 0xfffe, 0x7f00, 1), words(0xfe80, 0, 0, 0, 0, 0, 0, 1));
+    cases.push(words(1, 0, 2, 0, 0, 3, 0, 0), words(1, 0, 0, 2, 0, 0, 3, 4), words(0, 1, 0, 0, 0, 0, 0, 0), words(1, 2, 3, 4, 5, 6, 7, 0));
+    // every pattern of zero and non-zero words, then random bytes
+    for (let mask = 0; mask < 256; mask++) cases.push(words(...Array.from({ length: 8 }, (_, i) => ((mask >> i) & 1 ? 0xab0 + i : 0))));
+    for (let i = 0; i < 2000; i++) cases.push(new Uint8Array(Array.from({ length: 16 }, () => (Math.random() < 0.3 ? 0 : Math.floor(Math.random() * 256)))));
+    for (const bytes of cases) expect(ntop6(bytes, 0)).toBe(s.inet_ntop(s.AF_INET6, bytes));
+  });
+
+  it('accept, recvfrom, getsockname and getpeername give each family\'s address, as before', () => {
+    const fds: number[] = [];
+    try {
+      for (const [family, address] of [['AF_INET', '127.0.0.1'], ['AF_INET6', '::1'], ['AF_INET6', '::ffff:127.0.0.1']] as const) {
+        const af = family === 'AF_INET' ? s.AF_INET : s.AF_INET6;
+        const l = s.socket(af, s.SOCK_STREAM, 0);
+        fds.push(l);
+        s.bind(l, { family, address, port: 0 });
+        s.listen(l, 1);
+        const bound = s.getsockname(l)!;
+        expect(bound).toEqual(family === 'AF_INET' ? { family, address, port: expect.any(Number) } : { family, address, port: expect.any(Number), flowinfo: 0, scopeId: 0 });
+        const c = s.socket(af, s.SOCK_STREAM, 0);
+        fds.push(c);
+        s.connect(c, bound);
+        const { fd, addr } = s.accept(l);
+        fds.push(fd);
+        expect(addr).toEqual(s.getsockname(c));
+        expect(s.getpeername(fd)).toEqual(s.getsockname(c));
+        const u = s.socket(af, s.SOCK_DGRAM, 0);
+        fds.push(u);
+        s.bind(u, { family, address, port: 0 });
+        s.sendto(u, 'x', 1, 0, s.getsockname(u));
+        const got = s.recvfrom(u, Buffer.alloc(4), 4, 0);
+        expect(got).toEqual({ bytes: 1, addr: s.getsockname(u) });
+      }
+      // other families go through the C++ decoder: AF_UNIX, unnamed and abstract
+      const [a, b] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM, 0);
+      fds.push(a, b);
+      expect(s.getsockname(a)).toEqual({ family: 'AF_UNIX', path: '' });
+      const named = s.socket(s.AF_UNIX, s.SOCK_DGRAM, 0);
+      fds.push(named);
+      s.bind(named, { family: 'AF_UNIX', path: '\0sockfd-slot-test' });
+      expect(s.getsockname(named)).toEqual({ family: 'AF_UNIX', path: '\0sockfd-slot-test' });
+      // a connected stream reports no sender: null, as before
+      s.send(a, 'y', 1, 0);
+      expect(s.recvfrom(b, Buffer.alloc(4), 4, 0)).toEqual({ bytes: 1, addr: null });
+    } finally {
+      for (const fd of fds) s.close(fd);
+    }
+  });
+});
