@@ -302,6 +302,15 @@ export function slotAddress(): Address | null {
   }
   return native.decodeAddressSlot();
 }
+// The C++ side has its results with an address made here too (awaited recvfrom and accept, recvmsg,
+// recvmmsg: native/sockaddr.cc MadeInJS), as object literals, which no setter on Object.prototype sees.
+if (slotBuffer && !bigEndianHost) {
+  native.setResultMakers(
+    slotAddress,
+    (bytes: number) => ({ bytes, addr: slotAddress() }),
+    (fd: number) => ({ fd, addr: slotAddress() }),
+  );
+}
 
 function asFamily<A extends Address>(family: A['family'], addr: Address | null): A {
   if (addr !== null && (typeof addr !== 'object' || Array.isArray(addr))) throw invalidArgType('addr', 'an address object or null', addr);

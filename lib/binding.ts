@@ -164,6 +164,11 @@ export interface Native {
   /** native/sockaddr.cc's address slot (absent where external buffers are not allowed), and its decoder. */
   addressSlot?: ArrayBuffer;
   decodeAddressSlot(): Address | null;
+  setResultMakers(
+    address: () => Address | null,
+    received: (bytes: number) => { bytes: number; addr: Address | null },
+    accepted: (fd: number) => { fd: number; addr: Address | null },
+  ): void;
 
   socket(domain: number, type: number, protocol?: number): number;
   socketpair(domain: number, type: number, protocol?: number): [number, number];

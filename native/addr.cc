@@ -34,6 +34,8 @@ int AcceptConnection(int fd, SockAddr& peer, int flags) {
 Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer) {
   ReleaseFd(env, client);  // a new fd: nothing the async layer recorded for its number applies
   try {
+    Napi::Value made = MadeInJS(env, Made::kAccepted, client, peer.get(), peer.length);
+    if (!made.IsEmpty()) return made;
     Napi::Object result = Napi::Object::New(env);
     result.Set("fd", client);
     result.Set("addr", AddressToJS(env, peer.get(), peer.length));

@@ -72,6 +72,8 @@ class RecvFromOp : public RecvOp {
     });
   }
   Napi::Value Result(Napi::Env env) override {
+    Napi::Value made = MadeInJS(env, Made::kReceived, static_cast<double>(n_), from_.get(), from_.length);
+    if (!made.IsEmpty()) return made;
     Napi::Object result = Napi::Object::New(env);
     result.Set("bytes", Count(env, n_));
     result.Set("addr", AddressToJS(env, from_.get(), from_.length));

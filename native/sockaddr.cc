@@ -164,7 +164,11 @@ void IpArg(Napi::Value v, const char* name, int af, void* dst) {
   }
 }
 
-Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
+namespace {
+
+// The object built in C++ alone. decodeAddressSlot, which lib/address.ts calls for what it does not
+// decode itself, uses this one: a path from JS back into JS (and round again) cannot exist.
+Napi::Value AddressObject(Napi::Env env, const sockaddr* sa, socklen_t len) {
   if (len < static_cast<socklen_t>(sizeof(sa_family_t))) return env.Null();
   Napi::Object o = Napi::Object::New(env);
   char text[INET6_ADDRSTRLEN];
@@ -220,6 +224,16 @@ Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
   return o;
 }
 
+}  // namespace
+
+Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
+  if (len >= static_cast<socklen_t>(sizeof(sa_family_t)) && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
+    Napi::Value made = MadeInJS(env, Made::kAddress, 0, sa, len);
+    if (!made.IsEmpty()) return made;
+  }
+  return AddressObject(env, sa, len);
+}
+
 // ---- the address slot ----------------------------------------------------------------------------
 
 namespace {
@@ -240,7 +254,7 @@ thread_local AddressSlot slot;
 // decodeAddressSlot(): the slot's address through AddressToJS, for the families lib/address.ts leaves
 // to C++ (everything but AF_INET and AF_INET6), or everywhere if external buffers are not allowed.
 Napi::Value DecodeAddressSlot(const Napi::CallbackInfo& info) {
-  return AddressToJS(info.Env(), reinterpret_cast<const sockaddr*>(&slot.addr), slot.length);
+  return AddressObject(info.Env(), reinterpret_cast<const sockaddr*>(&slot.addr), slot.length);
 }
 
 }  // namespace
@@ -250,12 +264,56 @@ void StoreAddress(const sockaddr* sa, socklen_t len) {
   std::memcpy(&slot.addr, sa, slot.length);
 }
 
+namespace {
+
+// lib/address.ts's makers of results from the slot (setResultMakers), per thread as the slot is: the
+// address, { bytes, addr } and { fd, addr }. Every result with an IPv4 or IPv6 address (awaited
+// recvfrom and accept, recvmsg, recvmmsg, errors) is made by the same JavaScript as the sync calls':
+// one call into JS costs ~2,000 instructions (callgrind), where each property set through N-API costs
+// ~1,500 (V8's generic SetProperty) and the address object ~8,800.
+struct Makers {
+  napi_env env = nullptr;
+  napi_ref refs[3] = {};
+};
+thread_local Makers makers;
+
+void DropMakers(void*) {
+  for (napi_ref& ref : makers.refs)
+    if (ref != nullptr) napi_delete_reference(makers.env, ref);
+  makers = Makers{};
+}
+
+// setResultMakers(address, received, accepted): handed over once, as lib/address.ts loads.
+Napi::Value SetResultMakers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  for (size_t i = 0; i < 3; i++)
+    if (!info[i].IsFunction()) ThrowInvalidArgType(env, "maker", "of type function", info[i]);
+  if (makers.env != nullptr) DropMakers(nullptr);
+  for (size_t i = 0; i < 3; i++) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[i], 1, &makers.refs[i]), Napi::Value());
+  makers.env = env;
+  napi_add_env_cleanup_hook(env, DropMakers, nullptr);
+  return env.Undefined();
+}
+
+}  // namespace
+
+Napi::Value MadeInJS(Napi::Env env, Made what, double number, const sockaddr* sa, socklen_t len) {
+  napi_ref ref = makers.refs[static_cast<size_t>(what)];
+  if (makers.env != static_cast<napi_env>(env) || ref == nullptr) return Napi::Value();
+  StoreAddress(sa, len);
+  napi_value fn, arg = Napi::Number::New(env, number), result;
+  NAPI_THROW_IF_FAILED(env, napi_get_reference_value(env, ref, &fn), Napi::Value());
+  NAPI_THROW_IF_FAILED(env, napi_call_function(env, env.Undefined(), fn, 1, &arg, &result), Napi::Value());
+  return Napi::Value(env, result);
+}
+
 void InitAddressSlot(Napi::Env env, Napi::Object exports) {
   napi_value buffer;
   // An embedder that forbids external buffers (a V8 sandbox) gets no slot: JS decodes through C++.
   if (napi_create_external_arraybuffer(env, &slot, sizeof(slot), nullptr, nullptr, &buffer) == napi_ok)
     exports.Set("addressSlot", Napi::Value(env, buffer));
   Export<DecodeAddressSlot>(env, exports, "decodeAddressSlot");
+  Export<SetResultMakers>(env, exports, "setResultMakers");
 }
 
 // Offsets and sizes of the sockaddr structs on this platform (macOS has sin_len before sin_family, ...).

@@ -116,6 +116,11 @@ void IpArg(Napi::Value v, const char* name, int af, void* dst);
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
 // A sync call's resulting address, into this thread's address slot, for lib/address.ts to decode.
 void StoreAddress(const sockaddr* sa, socklen_t len);
+// A result made in JavaScript by lib/address.ts from `number` and the address (put in the slot first):
+// the address itself, { bytes: number, addr } or { fd: number, addr }. Empty where this environment
+// has no makers (lib/address.ts not loaded, or no slot): the caller builds it in C++ then.
+enum class Made { kAddress, kReceived, kAccepted };
+Napi::Value MadeInJS(Napi::Env env, Made what, double number, const sockaddr* sa, socklen_t len);
 
 // ---- Linux's own families (sockaddr_linux.cc) -----------------------------------------------------
 
