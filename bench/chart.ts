@@ -32,6 +32,7 @@ const COLORS: Record<ContenderId, string> = {
   c: '#525252',
   'c-epoll': '#969696',
   baseline: '#9ecae1',
+  'baseline-sync': '#c6dbef',
 };
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -5,7 +5,8 @@
 import { closeSync, openSync } from 'node:fs';
 
 import {
-  accept, AF_INET, close, getsockopt, isSyscallError, MSG_WAITFORONE, read, recv, recvfrom, recvmmsg, send, sendfile, sendto, setsockopt, SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM,
+  accept, AF_INET, bind, close, connect, getsockname, getsockopt, isSyscallError, MSG_WAITFORONE, read, recv, recvfrom, recvmmsg, send, sendfile, sendto, setsockopt,
+  SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM,
   SOCK_STREAM, socket, SOL_SOCKET,
 } from 'sockfd';
 import {
@@ -235,6 +236,8 @@ function connectRate(cmd: Command): void {
 }
 
 function calls(cmd: Command): void {
+  const op = cmd.str('op');
+  if (op === 'recv' || op === 'recvfrom') return receives(cmd, op);
   const count = cmd.num('count');
   const fd = socket(AF_INET, SOCK_STREAM);
   let type = 0;
@@ -243,6 +246,27 @@ function calls(cmd: Command): void {
   const secs = now() - start;
   if (type !== SOCK_STREAM) fail('SO_TYPE');
   close(fd);
+  result(secs);
+}
+
+// `count` receives of 64-byte datagrams from a UDP socket this process filled, timed in batches that
+// leave the sends out: recv(2), or recvfrom(2) and its address.
+function receives(cmd: Command, op: 'recv' | 'recvfrom'): void {
+  const count = cmd.num('count'), batch = 256;
+  const rx = socket(AF_INET, SOCK_DGRAM), tx = socket(AF_INET, SOCK_DGRAM);
+  bind(rx, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
+  connect(tx, getsockname(rx)!);
+  const msg = message(64), buf = Buffer.alloc(64);
+  let secs = 0;
+  for (let done = 0; done < count; done += batch) {
+    for (let i = 0; i < batch; i++) send(tx, msg, 64, 0);
+    const start = now();
+    if (op === 'recv') for (let i = 0; i < batch; i++) recv(rx, buf, 64, 0);
+    else for (let i = 0; i < batch; i++) recvfrom(rx, buf, 64, 0);
+    secs += now() - start;
+  }
+  close(rx);
+  close(tx);
   result(secs);
 }
 

@@ -1,7 +1,7 @@
 // The workloads of npm run bench: what the server and the client of each contender are told to do,
 // with the same sizes and counts for every contender, and how a run's answer becomes its figure.
 
-export type ContenderId = 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll' | 'baseline';
+export type ContenderId = 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll' | 'baseline' | 'baseline-sync';
 
 export const CONTENDERS: Record<ContenderId, string> = {
   promises: 'sockfd/promises',
@@ -11,10 +11,11 @@ export const CONTENDERS: Record<ContenderId, string> = {
   c: 'C blocking',
   'c-epoll': 'C epoll',
   baseline: 'promises @base', // sockfd/promises of another checkout (--baseline DIR)
+  'baseline-sync': 'sync @base', // its sync layer
 };
 
 /** The contenders that are sockfd: their rows get ratios against node and C. */
-export const isSockfd = (c: string): c is ContenderId => c === 'promises' || c === 'sync' || c === 'epoll' || c === 'baseline';
+export const isSockfd = (c: string): c is ContenderId => c === 'promises' || c === 'sync' || c === 'epoll' || c === 'baseline' || c === 'baseline-sync';
 
 export interface Workload {
   id: string;
@@ -218,5 +219,20 @@ export function workloads(quick: boolean, file = ''): Workload[] {
     label: tcpLabel,
     measure: (secs) => ({ value: (secs / calls) * 1e9 }),
   });
+  // One receive call on a queued UDP datagram, without and with the sender's address: what building
+  // the address costs. The client times batches of receives from a socket it filled itself.
+  const receives = q(200_000, 1_000_000);
+  for (const op of ['recv', 'recvfrom']) {
+    list.push({
+      id: `calls-${op}`,
+      title: `${op}() of a queued datagram`,
+      unit: 'ns/call',
+      lowerIsBetter: true,
+      contenders: ['sync'],
+      client: `calls op=${op} count=${receives}`,
+      label: tcpLabel,
+      measure: (secs) => ({ value: (secs / receives) * 1e9 }),
+    });
+  }
   return list;
 }

@@ -1,6 +1,6 @@
 // Socket addresses: the objects every call takes and returns, and raw sockaddr structs built field by
 // field, byte for byte as C lays them out on this platform.
-import { type FieldLayout, native } from './binding.js';
+import { type FieldLayout, native, type ReceivedCmsg } from './binding.js';
 import { invalidArgType, outOfRange } from './errors.js';
 
 /** struct sockaddr_in as an object: `{ family: 'AF_INET', address: '127.0.0.1', port: 4321 }`. */
@@ -309,6 +309,7 @@ if (slotBuffer && !bigEndianHost) {
     slotAddress,
     (bytes: number) => ({ bytes, addr: slotAddress() }),
     (fd: number) => ({ fd, addr: slotAddress() }),
+    (bytes: number, flags: number, control: ReceivedCmsg[] | undefined) => ({ bytes, addr: slotAddress(), flags, control: control ?? [] }),
   );
 }
 

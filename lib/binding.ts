@@ -168,6 +168,7 @@ export interface Native {
     address: () => Address | null,
     received: (bytes: number) => { bytes: number; addr: Address | null },
     accepted: (fd: number) => { fd: number; addr: Address | null },
+    message: (bytes: number, flags: number, control: ReceivedCmsg[] | undefined) => ReceivedMsg,
   ): void;
 
   socket(domain: number, type: number, protocol?: number): number;

@@ -34,7 +34,7 @@ int AcceptConnection(int fd, SockAddr& peer, int flags) {
 Napi::Value Accepted(Napi::Env env, int client, const SockAddr& peer) {
   ReleaseFd(env, client);  // a new fd: nothing the async layer recorded for its number applies
   try {
-    Napi::Value made = MadeInJS(env, Made::kAccepted, client, peer.get(), peer.length);
+    Napi::Value made = MadeInJS(env, Made::kAccepted, peer.get(), peer.length, {Napi::Number::New(env, client)});
     if (!made.IsEmpty()) return made;
     Napi::Object result = Napi::Object::New(env);
     result.Set("fd", client);

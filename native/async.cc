@@ -72,7 +72,7 @@ class RecvFromOp : public RecvOp {
     });
   }
   Napi::Value Result(Napi::Env env) override {
-    Napi::Value made = MadeInJS(env, Made::kReceived, static_cast<double>(n_), from_.get(), from_.length);
+    Napi::Value made = MadeInJS(env, Made::kReceived, from_.get(), from_.length, {Count(env, n_)});
     if (!made.IsEmpty()) return made;
     Napi::Object result = Napi::Object::New(env);
     result.Set("bytes", Count(env, n_));

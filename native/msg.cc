@@ -124,19 +124,30 @@ class Msg {
   }
 
   // recvmsg's result: { bytes, addr, flags, control }.
-  Napi::Object Received(Napi::Env env, const msghdr& h, size_t bytes) const {
+  Napi::Value Received(Napi::Env env, const msghdr& h, size_t bytes) const {
+    // MSG_CMSG_CLOEXEC comes back in msg_flags (Linux copies it there); sockfd added it, not the caller.
+    const int flags = h.msg_flags & ~MSG_CMSG_CLOEXEC;
+    napi_value control = env.Undefined();  // none: lib/address.ts makes it []
+    if (CMSG_FIRSTHDR(&h) != nullptr) control = Control(env, h);
+    Napi::Value made = MadeInJS(env, Made::kMessage, static_cast<const sockaddr*>(h.msg_name), h.msg_namelen,
+                                {Napi::Number::New(env, static_cast<double>(bytes)), Napi::Number::New(env, flags), control});
+    if (!made.IsEmpty()) return made;
     Napi::Object o = Napi::Object::New(env);
     o.Set("bytes", static_cast<double>(bytes));
     o.Set("addr", AddressToJS(env, static_cast<const sockaddr*>(h.msg_name), h.msg_namelen));
-    // MSG_CMSG_CLOEXEC comes back in msg_flags (Linux copies it there); sockfd added it, not the caller.
-    o.Set("flags", h.msg_flags & ~MSG_CMSG_CLOEXEC);
+    o.Set("flags", flags);
+    o.Set("control", Control(env, h));
+    return o;
+  }
+
+  // The control messages, as objects.
+  Napi::Array Control(Napi::Env env, const msghdr& h) const {
     Napi::Array control = Napi::Array::New(env);
     uint32_t i = 0;
     EachCmsg(h, control_.size(), [&](const cmsghdr& c, const uint8_t* data, size_t length) {
       control.Set(i++, CmsgToJS(env, c, data, length));
     });
-    o.Set("control", control);
-    return o;
+    return control;
   }
 
   bool HasControlRoom() const { return !control_.empty(); }

@@ -7,6 +7,8 @@
 #include <sys/un.h>
 
 #include <algorithm>
+#include <initializer_list>
+#include <iterator>
 #include <cstring>
 
 namespace sockfd {
@@ -228,7 +230,7 @@ Napi::Value AddressObject(Napi::Env env, const sockaddr* sa, socklen_t len) {
 
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len) {
   if (len >= static_cast<socklen_t>(sizeof(sa_family_t)) && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
-    Napi::Value made = MadeInJS(env, Made::kAddress, 0, sa, len);
+    Napi::Value made = MadeInJS(env, Made::kAddress, sa, len, {});
     if (!made.IsEmpty()) return made;
   }
   return AddressObject(env, sa, len);
@@ -261,7 +263,7 @@ Napi::Value DecodeAddressSlot(const Napi::CallbackInfo& info) {
 
 void StoreAddress(const sockaddr* sa, socklen_t len) {
   slot.length = std::min<socklen_t>(len, sizeof(slot.addr));  // the kernel may report more than it wrote
-  std::memcpy(&slot.addr, sa, slot.length);
+  if (slot.length > 0) std::memcpy(&slot.addr, sa, slot.length);  // (no name: sa may be null)
 }
 
 namespace {
@@ -273,7 +275,7 @@ namespace {
 // ~1,500 (V8's generic SetProperty) and the address object ~8,800.
 struct Makers {
   napi_env env = nullptr;
-  napi_ref refs[3] = {};
+  napi_ref refs[4] = {};
 };
 thread_local Makers makers;
 
@@ -283,13 +285,14 @@ void DropMakers(void*) {
   makers = Makers{};
 }
 
-// setResultMakers(address, received, accepted): handed over once, as lib/address.ts loads.
+// setResultMakers(address, received, accepted, message): handed over once, as lib/address.ts loads.
 Napi::Value SetResultMakers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  for (size_t i = 0; i < 3; i++)
+  constexpr size_t count = std::size(Makers{}.refs);
+  for (size_t i = 0; i < count; i++)
     if (!info[i].IsFunction()) ThrowInvalidArgType(env, "maker", "of type function", info[i]);
   if (makers.env != nullptr) DropMakers(nullptr);
-  for (size_t i = 0; i < 3; i++) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[i], 1, &makers.refs[i]), Napi::Value());
+  for (size_t i = 0; i < count; i++) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[i], 1, &makers.refs[i]), Napi::Value());
   makers.env = env;
   napi_add_env_cleanup_hook(env, DropMakers, nullptr);
   return env.Undefined();
@@ -297,13 +300,13 @@ Napi::Value SetResultMakers(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-Napi::Value MadeInJS(Napi::Env env, Made what, double number, const sockaddr* sa, socklen_t len) {
+Napi::Value MadeInJS(Napi::Env env, Made what, const sockaddr* sa, socklen_t len, std::initializer_list<napi_value> args) {
   napi_ref ref = makers.refs[static_cast<size_t>(what)];
   if (makers.env != static_cast<napi_env>(env) || ref == nullptr) return Napi::Value();
   StoreAddress(sa, len);
-  napi_value fn, arg = Napi::Number::New(env, number), result;
+  napi_value fn, result;
   NAPI_THROW_IF_FAILED(env, napi_get_reference_value(env, ref, &fn), Napi::Value());
-  NAPI_THROW_IF_FAILED(env, napi_call_function(env, env.Undefined(), fn, 1, &arg, &result), Napi::Value());
+  NAPI_THROW_IF_FAILED(env, napi_call_function(env, env.Undefined(), fn, args.size(), args.begin(), &result), Napi::Value());
   return Napi::Value(env, result);
 }
 

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <initializer_list>
 #include <vector>
 
 namespace sockfd {
@@ -116,11 +117,12 @@ void IpArg(Napi::Value v, const char* name, int af, void* dst);
 Napi::Value AddressToJS(Napi::Env env, const sockaddr* sa, socklen_t len);
 // A sync call's resulting address, into this thread's address slot, for lib/address.ts to decode.
 void StoreAddress(const sockaddr* sa, socklen_t len);
-// A result made in JavaScript by lib/address.ts from `number` and the address (put in the slot first):
-// the address itself, { bytes: number, addr } or { fd: number, addr }. Empty where this environment
-// has no makers (lib/address.ts not loaded, or no slot): the caller builds it in C++ then.
-enum class Made { kAddress, kReceived, kAccepted };
-Napi::Value MadeInJS(Napi::Env env, Made what, double number, const sockaddr* sa, socklen_t len);
+// A result made in JavaScript by lib/address.ts from `args` and the address (put in the slot first):
+// the address itself (no args), { bytes, addr } (bytes), { fd, addr } (fd), or a received message
+// { bytes, addr, flags, control } (bytes, flags, control or undefined for none). Empty where this
+// environment has no makers (lib/address.ts not loaded, or no slot): the caller builds it in C++ then.
+enum class Made { kAddress, kReceived, kAccepted, kMessage };
+Napi::Value MadeInJS(Napi::Env env, Made what, const sockaddr* sa, socklen_t len, std::initializer_list<napi_value> args);
 
 // ---- Linux's own families (sockaddr_linux.cc) -----------------------------------------------------
 
