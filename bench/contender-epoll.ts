@@ -7,10 +7,10 @@
 //   node dist/bench/contender-epoll.js server|client
 import {
   accept, close, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, epoll_create1, epoll_ctl, EPOLLET, EPOLLIN, EPOLLRDHUP, isSyscallError, MSG_DONTWAIT,
-  POLLOUT, recv, send, SOCK_STREAM,
+  POLLOUT, recv, recvfrom, recvmmsg, send, SOCK_DGRAM, SOCK_STREAM,
 } from 'sockfd';
 import { epoll_wait, poll } from 'sockfd/promises';
-import { type Command, done, fail, message, now, Pipeline, RECV_BUF, result, dispatch, serveCommands, setSeq } from './common.js';
+import { type Command, done, fail, FloodCheck, message, now, Pipeline, RECV_BUF, result, dispatch, serveCommands, setSeq } from './common.js';
 import { closeListener, connectSync, listener, noDelay } from './sockfd-setup.js';
 
 const epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -182,4 +182,28 @@ async function conns(cmd: Command): Promise<void> {
   result(secs);
 }
 
-await serveCommands(dispatch({ echo }, { pingpong: pingPong, pipeline, conns }));
+// A UDP flood's receiver: drain the socket with non-blocking recvfrom (batch=1) or recvmmsg (up to
+// `batch` datagrams a call) until EAGAIN, then wait on the epoll fd; a second without an event means
+// the sender's end marker was lost: the end all the same.
+async function udpSink(cmd: Command): Promise<void> {
+  const fd = watch(listener(cmd, SOCK_DGRAM));
+  const batch = cmd.num('batch', 1);
+  const check = new FloodCheck(cmd.num('size'));
+  const bufs = Array.from({ length: batch }, () => new Uint8Array(2048));
+  for (;;) {
+    let more: boolean;
+    try {
+      more = batch === 1 ? check.add(bufs[0]!.subarray(0, recvfrom(fd, bufs[0]!, undefined, MSG_DONTWAIT).bytes)) : check.addBatch(bufs, recvmmsg(fd, bufs, MSG_DONTWAIT));
+    } catch (e) {
+      if (!again(e)) throw e;
+      if ((await epoll_wait(epfd, 16, 1000)).length === 0) break;
+      continue;
+    }
+    if (!more) break;
+  }
+  unwatch(fd);
+  close(fd);
+  done(check.summary);
+}
+
+await serveCommands(dispatch({ echo, 'udp-sink': udpSink }, { pingpong: pingPong, pipeline, conns }));

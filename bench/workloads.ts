@@ -186,7 +186,7 @@ export function workloads(quick: boolean, file = ''): Workload[] {
       id: batch === 1 ? 'udp-flood' : 'udp-flood-mmsg',
       title: batch === 1 ? 'UDP flood, recvfrom, 64 B' : 'UDP flood, recvmmsg, 64 B',
       unit: 'dgram/s',
-      contenders: ALL,
+      contenders: [...ALL, 'epoll'],
       server: `udp-sink size=64 batch=${batch} rcvbuf=${4 * 2 ** 20}`,
       client: `udp-flood size=64 count=${flood} batch=64`,
       clientOf: 'c',

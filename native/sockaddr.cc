@@ -269,7 +269,7 @@ void StoreAddress(const sockaddr* sa, socklen_t len) {
 namespace {
 
 // lib/address.ts's makers of results from the slot (setResultMakers), per thread as the slot is: the
-// address, { bytes, addr } and { fd, addr }. Every result with an IPv4 or IPv6 address (awaited
+// address, { bytes, addr }, { fd, addr } and a received message. Every result with an IPv4 or IPv6 address (awaited
 // recvfrom and accept, recvmsg, recvmmsg, errors) is made by the same JavaScript as the sync calls':
 // one call into JS costs ~2,000 instructions (callgrind), where each property set through N-API costs
 // ~1,500 (V8's generic SetProperty) and the address object ~8,800.
@@ -291,10 +291,16 @@ Napi::Value SetResultMakers(const Napi::CallbackInfo& info) {
   constexpr size_t count = std::size(Makers{}.refs);
   for (size_t i = 0; i < count; i++)
     if (!info[i].IsFunction()) ThrowInvalidArgType(env, "maker", "of type function", info[i]);
-  if (makers.env != nullptr) DropMakers(nullptr);
-  for (size_t i = 0; i < count; i++) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[i], 1, &makers.refs[i]), Napi::Value());
+  // Set again (this thread's environment is the only one that can): new references, the same hook,
+  // since Node aborts on a cleanup hook added twice.
+  const bool first = makers.env == nullptr;
+  for (napi_ref& ref : makers.refs) {
+    if (ref != nullptr) napi_delete_reference(env, ref);
+    ref = nullptr;
+  }
   makers.env = env;
-  napi_add_env_cleanup_hook(env, DropMakers, nullptr);
+  for (size_t i = 0; i < count; i++) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[i], 1, &makers.refs[i]), Napi::Value());
+  if (first) napi_add_env_cleanup_hook(env, DropMakers, nullptr);
   return env.Undefined();
 }
 

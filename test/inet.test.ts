@@ -174,3 +174,21 @@ describe('addresses decoded in JavaScript (the address slot of accept/recvfrom/g
     }
   });
 });
+
+it('the result makers handed over again (the raw binding) replace the first ones; nothing aborts', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const program = `
+    const { native } = await import(${JSON.stringify(new URL('../dist/binding.js', import.meta.url).href)});
+    const s = await import('sockfd'), p = await import('sockfd/promises');
+    const mine = (tag) => [() => tag, (bytes) => ({ tag, bytes }), (fd) => ({ tag, fd }), (bytes) => ({ tag, bytes })];
+    native.setResultMakers(...mine('first'));
+    native.setResultMakers(...mine('second'));
+    const a = s.socket(s.AF_INET, s.SOCK_DGRAM, 0);
+    s.bind(a, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
+    s.sendto(a, 'x', 1, 0, s.getsockname(a));
+    console.log(JSON.stringify(await p.recvfrom(a, Buffer.alloc(4))));
+    s.close(a);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual({ tag: 'second', bytes: 1 });
+});
