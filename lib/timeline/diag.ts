@@ -5,7 +5,7 @@ import {
   AF_INET, AF_INET6, AF_NETLINK, close, IPPROTO_TCP, NETLINK_SOCK_DIAG, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
   NLMSG_ERROR, recv, send, SOCK_DGRAM, socket,
 } from '../index.js';
-import { ipv6 } from './wire.js';
+import { ntop6 } from '../address.js';
 
 const SOCK_DIAG_BY_FAMILY = 20; // <linux/sock_diag.h>
 // tcpi_state and idiag_state: the kernel's TCP_* numbers (include/net/tcp_states.h)
@@ -21,7 +21,7 @@ export interface DiagSocket {
 }
 
 function address(family: number, b: Buffer, at: number): string {
-  return family === AF_INET ? [...b.subarray(at, at + 4)].join('.') : ipv6(b, at);
+  return family === AF_INET ? [...b.subarray(at, at + 4)].join('.') : ntop6(b, at);
 }
 
 /** Every TCP socket of `family` (AF_INET or AF_INET6) in this network namespace, in any state. */

@@ -11,6 +11,7 @@ import {
   SKF_AD_PKTTYPE, SKF_AD_PROTOCOL, SO_ATTACH_FILTER, SO_RCVBUFFORCE, SO_TIMESTAMPNS, SOCK_DGRAM, socket,
   type SockFilter, SOL_SOCKET,
 } from '../index.js';
+import { ntop6 } from '../address.js';
 import * as promises from '../promises.js';
 
 /** One TCP segment as it arrived on lo. */
@@ -118,21 +119,6 @@ export function capture(ifname = 'lo'): Capture {
   };
 }
 
-/** The IPv6 address at `at` in RFC 5952's text form (the longest run of zero words as `::`). */
-export function ipv6(b: Buffer, at: number): string {
-  const words: string[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(b.readUInt16BE(at + i).toString(16));
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && words[j] === '0') j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  if (best < 0) return words.join(':');
-  return `${words.slice(0, best).join(':')}::${words.slice(best + bestLen).join(':')}`;
-}
-
 /** The TCP segment in an IPv4 or IPv6 packet (headers only need be present), or null. */
 export function parse(b: Buffer, t: bigint): Segment | null {
   if (b.length < 20) return null;
@@ -145,8 +131,8 @@ export function parse(b: Buffer, t: bigint): Segment | null {
   } else if (b[0]! >> 4 === 6 && b.length >= 40) {
     at = 40;
     total = 40 + b.readUInt16BE(4);
-    src = ipv6(b, 8);
-    dst = ipv6(b, 24);
+    src = ntop6(b, 8);
+    dst = ntop6(b, 24);
   } else {
     return null;
   }
