@@ -127,8 +127,8 @@ class Msg {
   Napi::Value Received(Napi::Env env, const msghdr& h, size_t bytes) const {
     // MSG_CMSG_CLOEXEC comes back in msg_flags (Linux copies it there); sockfd added it, not the caller.
     const int flags = h.msg_flags & ~MSG_CMSG_CLOEXEC;
-    napi_value control = env.Undefined();  // none: lib/address.ts makes it []
-    if (CMSG_FIRSTHDR(&h) != nullptr) control = Control(env, h);
+    const bool has_control = CMSG_FIRSTHDR(&h) != nullptr;
+    Napi::Value control = has_control ? Control(env, h) : env.Undefined();  // none: lib/address.ts makes it []
     Napi::Value made = MadeInJS(env, Made::kMessage, static_cast<const sockaddr*>(h.msg_name), h.msg_namelen,
                                 {Napi::Number::New(env, static_cast<double>(bytes)), Napi::Number::New(env, flags), control});
     if (!made.IsEmpty()) return made;
@@ -136,7 +136,7 @@ class Msg {
     o.Set("bytes", static_cast<double>(bytes));
     o.Set("addr", AddressToJS(env, static_cast<const sockaddr*>(h.msg_name), h.msg_namelen));
     o.Set("flags", flags);
-    o.Set("control", Control(env, h));
+    o.Set("control", has_control ? control : Napi::Array::New(env));
     return o;
   }
 
