@@ -229,12 +229,12 @@ defineFields(sockaddr_un, layout.sockaddr_un, ['sun_family']);
 // ---- the address slot: the address a sync call returned, decoded here ----------------------------
 
 // The native side leaves the address of accept/recvfrom/getsockname/getpeername in a per-thread slot
-// (native/sockaddr.cc): a u32 length at 0, the sockaddr's bytes from 8. Building the object here costs a
+// (native/sockaddr.cc): a u32 length at 0, the sockaddr's bytes from addressSlotOffset. Building the object here costs a
 // fraction of building it through N-API; families other than AF_INET and AF_INET6 are left to C++.
 const slotBuffer = native.addressSlot;
 const slotBytes = slotBuffer ? new Uint8Array(slotBuffer) : new Uint8Array(0);
 const slotLength = slotBuffer ? new Uint32Array(slotBuffer, 0, 1) : new Uint32Array(1);
-const SLOT = 8;
+const SLOT = native.addressSlotOffset ?? 0;
 const { AF_INET, AF_INET6 } = native.constants as { AF_INET: number; AF_INET6: number };
 const inet = layout.sockaddr_in, inet6 = layout.sockaddr_in6;
 const familyAt = SLOT + inet.sin_family.offset;

@@ -163,6 +163,8 @@ export interface Native {
   sockaddrLayout: SockaddrLayout;
   /** native/sockaddr.cc's address slot (absent where external buffers are not allowed), and its decoder. */
   addressSlot?: ArrayBuffer;
+  /** Where the sockaddr starts in the slot (after its u32 length). */
+  addressSlotOffset?: number;
   decodeAddressSlot(): Address | null;
   setResultMakers(
     address: () => Address | null,

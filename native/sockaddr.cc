@@ -319,8 +319,10 @@ Napi::Value MadeInJS(Napi::Env env, Made what, const sockaddr* sa, socklen_t len
 void InitAddressSlot(Napi::Env env, Napi::Object exports) {
   napi_value buffer;
   // An embedder that forbids external buffers (a V8 sandbox) gets no slot: JS decodes through C++.
-  if (napi_create_external_arraybuffer(env, &slot, sizeof(slot), nullptr, nullptr, &buffer) == napi_ok)
+  if (napi_create_external_arraybuffer(env, &slot, sizeof(slot), nullptr, nullptr, &buffer) == napi_ok) {
     exports.Set("addressSlot", Napi::Value(env, buffer));
+    exports.Set("addressSlotOffset", static_cast<double>(offsetof(AddressSlot, addr)));  // where the sockaddr starts
+  }
   Export<DecodeAddressSlot>(env, exports, "decodeAddressSlot");
   Export<SetResultMakers>(env, exports, "setResultMakers");
 }
