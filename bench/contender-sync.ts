@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 
 import {
-  accept, AF_INET, bind, close, connect, getsockname, getsockopt, isSyscallError, MSG_WAITFORONE, read, recv, recvfrom, recvmmsg, send, sendfile, sendto, setsockopt,
+  accept, AF_INET, bind, close, connect, getsockname, getsockopt, htons, isSyscallError, MSG_WAITFORONE, read, recv, recvfrom, recvmmsg, send, sendfile, sendto, setsockopt,
   SO_RCVTIMEO, SO_TYPE, SOCK_DGRAM,
   SOCK_STREAM, socket, SOL_SOCKET,
 } from 'sockfd';
@@ -239,6 +239,14 @@ function calls(cmd: Command): void {
   const op = cmd.str('op');
   if (op === 'recv' || op === 'recvfrom') return receives(cmd, op);
   const count = cmd.num('count');
+  if (op === 'htons') {
+    let sum = 0;
+    const start = now();
+    for (let i = 0; i < count; i++) sum += htons(i & 0xffff);
+    const secs = now() - start;
+    if (sum === 0) fail('htons');
+    return result(secs);
+  }
   const fd = socket(AF_INET, SOCK_STREAM);
   let type = 0;
   const start = now();

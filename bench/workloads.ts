@@ -219,6 +219,18 @@ export function workloads(quick: boolean, file = ''): Workload[] {
     label: tcpLabel,
     measure: (secs) => ({ value: (secs / calls) * 1e9 }),
   });
+  // The cheapest binding there is, htons(3): no syscall, one integer argument. What any sync call
+  // costs above its syscall cannot be less than this (the N-API call itself).
+  list.push({
+    id: 'calls-htons',
+    title: 'htons() call (no syscall)',
+    unit: 'ns/call',
+    lowerIsBetter: true,
+    contenders: ['sync'],
+    client: `calls op=htons count=${calls}`,
+    label: tcpLabel,
+    measure: (secs) => ({ value: (secs / calls) * 1e9 }),
+  });
   // One receive call on a queued UDP datagram, without and with the sender's address: what building
   // the address costs. The client times batches of receives from a socket it filled itself.
   const receives = q(200_000, 1_000_000);

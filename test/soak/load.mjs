@@ -16,6 +16,7 @@
 //   node test/soak/load.mjs clients PORT N BYTES (a child: the clients)
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +25,15 @@ import { parseArgs } from 'node:util';
 const self = fileURLToPath(import.meta.url);
 const [role, ...rest] = process.argv.slice(2);
 
-const rss = () => {
+// What the process holds, after a full collection: its RSS, the live JS heap, the V8 heap reserved
+// (it grows under allocation pressure and keeps its pages), and the resident part of malloc's main
+// arena ([heap] in smaps: the addon's and Node's own C++ allocations).
+const memory = () => {
   globalThis.gc?.();
-  return process.memoryUsage().rss;
+  const { rss, heapUsed, heapTotal } = process.memoryUsage();
+  const smaps = readFileSync('/proc/self/smaps', 'utf8');
+  const arena = /\[heap\]\n(?:.*\n)*?Rss:\s+(\d+) kB/.exec(smaps);
+  return { rss, heapUsed, heapTotal, malloc: arena ? Number(arena[1]) * 1024 : 0 };
 };
 const mib = (n) => (n / 2 ** 20).toFixed(1);
 
@@ -162,11 +169,11 @@ async function netServer() {
 }
 
 async function server(kind, bufSize) {
-  const before = rss();
+  const before = memory();
   const { port, stats } = await (kind === 'sockfd' ? sockfdServer(bufSize) : kind === 'epoll' ? epollServer(bufSize) : netServer());
   console.log(JSON.stringify({ port }));
   for await (const line of createInterface({ input: process.stdin })) {
-    if (line === 'report') console.log(JSON.stringify({ ...stats(), rssBefore: before, rss: rss() }));
+    if (line === 'report') console.log(JSON.stringify({ ...stats(), before, now: memory() }));
     if (line === 'exit') process.exit(0);
   }
 }
@@ -258,6 +265,7 @@ async function measure(kind, conns, bytes, bufSize) {
     await new Promise((r) => setTimeout(r, 100));
   }
   srv.send('exit');
+  const perConnection = (key) => Number(((peak.now[key] - peak.before[key]) / 1024 / conns).toFixed(2));
   return {
     kind,
     open,
@@ -266,9 +274,13 @@ async function measure(kind, conns, bytes, bufSize) {
     bytesEchoed: peak.bytes,
     liveAfterClose: after.live,
     seconds: Number((exchanged / 1000).toFixed(1)),
-    rssBeforeMiB: Number(mib(peak.rssBefore)),
-    rssPeakMiB: Number(mib(peak.rss)),
-    kibPerConnection: Number(((peak.rss - peak.rssBefore) / 1024 / conns).toFixed(2)),
+    rssBeforeMiB: Number(mib(peak.before.rss)),
+    rssPeakMiB: Number(mib(peak.now.rss)),
+    kibPerConnection: perConnection('rss'),
+    // where it went: live JS objects, and malloc's arena (C++), per connection; V8's reserved heap
+    jsHeapKibPerConnection: perConnection('heapUsed'),
+    mallocKibPerConnection: perConnection('malloc'),
+    v8HeapMiB: Number(mib(peak.now.heapTotal)),
   };
 }
 
@@ -290,7 +302,13 @@ async function main() {
   const [mine, reactor, theirs] = results;
   console.error(
     `load: ${conns.toLocaleString('en')} concurrent connections x ${bytes.toLocaleString('en')} bytes echoed (sockfd buffer ${bufSize} bytes); ` +
-      results.map((r) => `${r.kind}: ${r.bytesEchoed.toLocaleString('en')} bytes, ${r.failures} failures, ${r.kibPerConnection} KiB RSS per connection, ${r.seconds} s`).join('; ') +
+      results
+        .map(
+          (r) =>
+            `${r.kind}: ${r.bytesEchoed.toLocaleString('en')} bytes, ${r.failures} failures, ${r.kibPerConnection} KiB RSS per connection ` +
+            `(JS heap ${r.jsHeapKibPerConnection}, malloc ${r.mallocKibPerConnection}; V8 heap reserved ${r.v8HeapMiB} MiB), ${r.seconds} s`,
+        )
+        .join('; ') +
       `; memory per connection, sockfd/net ${(mine.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x, epoll/net ${(reactor.kibPerConnection / theirs.kibPerConnection).toFixed(2)}x`,
   );
   const bad = results.filter((r) => r.failures !== 0 || r.open !== conns || r.live !== conns || r.bytesEchoed !== conns * bytes || r.liveAfterClose !== 0);
