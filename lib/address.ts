@@ -281,6 +281,11 @@ export function ntop6(b: Uint8Array, at: number): string {
   return out;
 }
 
+// The text of the last IPv4 address decoded: a flood of datagrams from one sender, or a run of
+// accepts from one host, reuses one string (immutable) instead of building it each time.
+let lastInet = -1;
+let lastInetText = '';
+
 /** The address the last sync accept/recvfrom/getsockname/getpeername on this thread left in the slot. */
 export function slotAddress(): Address | null {
   if (!slotBuffer || bigEndianHost) return native.decodeAddressSlot();
@@ -289,7 +294,12 @@ export function slotAddress(): Address | null {
   const family = familyWide ? hostU16(familyAt) : slotBytes[familyAt]!;
   if (family === AF_INET && length >= inet.size) {
     const a = SLOT + inet.sin_addr.offset;
-    return { family: 'AF_INET', address: `${slotBytes[a]}.${slotBytes[a + 1]}.${slotBytes[a + 2]}.${slotBytes[a + 3]}`, port: beU16(SLOT + inet.sin_port.offset) };
+    const raw = ((slotBytes[a]! << 24) | (slotBytes[a + 1]! << 16) | (slotBytes[a + 2]! << 8) | slotBytes[a + 3]!) >>> 0;
+    if (raw !== lastInet) {
+      lastInet = raw;
+      lastInetText = `${raw >>> 24}.${(raw >>> 16) & 255}.${(raw >>> 8) & 255}.${raw & 255}`;
+    }
+    return { family: 'AF_INET', address: lastInetText, port: beU16(SLOT + inet.sin_port.offset) };
   }
   if (family === AF_INET6 && length >= inet6.size) {
     return {
