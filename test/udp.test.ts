@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as s from 'sockfd';
+import * as p from 'sockfd/promises';
 
 import { closeAll, udpSocket } from './helpers.js';
 
@@ -96,6 +97,35 @@ describe('IPv6 specifics', () => {
       expect(s.recv(v4, Buffer.alloc(8))).toBe(4);
     } finally {
       closeAll(fd, v4);
+    }
+  });
+});
+
+describe('senders that alternate', () => {
+  // The IPv4 text of the last address decoded is reused (lib/address.ts): each result must still name
+  // its own sender, through every path that decodes an address.
+  it('each datagram names its own sender, from recvfrom, recvmsg, recvmmsg and the awaited recvfrom', async () => {
+    const rx = udpSocket('AF_INET', '127.0.0.1');
+    const addresses = ['127.0.0.2', '127.0.0.1', '127.0.0.3', '127.0.0.1'];
+    const senders = addresses.map((address) => udpSocket('AF_INET', address));
+    // written out, not taken from getsockname(), which decodes through the same code
+    const want = senders.map((x, i) => ({ family: 'AF_INET', address: addresses[i], port: (x.addr as s.InetAddress).port }));
+    try {
+      const send = () => senders.forEach(({ fd }, i) => s.sendto(fd, `from ${i}`, undefined, 0, rx.addr));
+      const buf = Buffer.alloc(16);
+      send();
+      expect(senders.map(() => s.recvfrom(rx.fd, buf).addr)).toEqual(want);
+      send();
+      expect(senders.map(() => s.recvmsg(rx.fd, buf).addr)).toEqual(want);
+      send();
+      const vec = senders.map(() => Buffer.alloc(16));
+      expect(s.recvmmsg(rx.fd, vec).map((m) => m.addr)).toEqual(want);
+      send();
+      const got = [];
+      for (const _ of senders) got.push((await p.recvfrom(rx.fd, buf)).addr);
+      expect(got).toEqual(want);
+    } finally {
+      closeAll(rx.fd, ...senders.map((x) => x.fd));
     }
   });
 });
