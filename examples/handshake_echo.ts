@@ -26,9 +26,11 @@ recv(clientfd, buf, buf.length, 0);
 
 close(clientfd); // close(2): the client's FIN; its ACK comes back
 recv(connfd, buf, buf.length, 0); // 0: end of stream
-// usleep(50000): the server's kernel delays its ACK of the FIN up to 40 ms, hoping to send it with
-// data. Closing at once would send the server's FIN with that ACK (three segments); waiting lets the
-// ACK go alone, and the four segments of the textbook close show.
-Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+// usleep(300000): the server's kernel delays its ACK of the FIN (40 ms here, at most 200 ms: the
+// delayed-ACK timer), hoping to send it with data. Closing at once would send the server's FIN with
+// that ACK (three segments); waiting past the timer's longest lets the ACK go alone, and the four
+// segments of the textbook close show, every time (50 ms was too close under load: a late timer
+// merged the two).
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
 close(connfd); // the server's FIN; the client ACKs it and waits in TIME_WAIT
 close(listenfd);
