@@ -474,7 +474,8 @@ export function setsockopt<S extends OptionShape>(fd: number, level: Level, optn
 export function getsockopt<S extends ReadableShape>(fd: number, level: Level, optname: OptionName<S>): OptionResults[S];
 export function getsockopt(fd: number, level: Level, optname: OptionName, length: number): Uint8Array;
 export function getsockopt(fd: number, level: Level, optname: OptionName, length?: number): SockoptResult | Uint8Array {
-  return n.getsockopt(fd, level, optname, length);
+  // no length: three arguments, so that the binding need not ask what a fourth one is
+  return length === undefined ? n.getsockopt(fd, level, optname) : n.getsockopt(fd, level, optname, length);
 }
 
 // ---- byte order and address text ------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 namespace sockfd {
@@ -60,11 +61,7 @@ constexpr OtherOption kOtherOptions[] = {
 #endif
 };
 
-const OtherOption* FindOtherOption(int level, int optname) {
-  for (const OtherOption& o : kOtherOptions)
-    if (o.level == level && o.optname == optname) return &o;
-  return nullptr;
-}
+uint64_t OptionKey(int level, int optname) { return uint64_t{static_cast<uint32_t>(level)} << 32 | static_cast<uint32_t>(optname); }
 
 void EncodeLinger(Napi::Value v, OptionBytes& out) {
   Napi::Object o = StructArg(v, "struct linger", {"onoff", "linger"});
@@ -127,11 +124,41 @@ constexpr StructOption kSocketOptions[] = {
 #endif
 };
 
+// What sockfd knows of an option besides "an int": its struct form, its other shape (kOtherOptions).
+struct KnownOption {
+  const StructOption* structured = nullptr;
+  const OtherOption* other = nullptr;
+};
+
+// One hash lookup instead of a scan of every table (~46 entries), which a getsockopt of a plain int
+// option, the common case, made in full to find nothing. Built once, never changed or freed (threads
+// share it; nothing destroys it under a Worker at exit).
+const KnownOption* FindOption(int level, int optname) {
+  static const auto* const index = [] {
+    auto* map = new std::unordered_map<uint64_t, KnownOption>();
+    for (auto table : {SocketStructOptions(), McastStructOptions(), TcpStructOptions(), BpfStructOptions()})
+      for (const StructOption& o : table) {
+        KnownOption& known = (*map)[OptionKey(o.level, o.optname)];
+        if (known.structured == nullptr) known.structured = &o;
+      }
+    for (const OtherOption& o : kOtherOptions) {
+      KnownOption& known = (*map)[OptionKey(o.level, o.optname)];
+      if (known.other == nullptr) known.other = &o;
+    }
+    return map;
+  }();
+  auto found = index->find(OptionKey(level, optname));
+  return found == index->end() ? nullptr : &found->second;
+}
+
 const StructOption* FindStructOption(int level, int optname) {
-  for (auto table : {SocketStructOptions(), McastStructOptions(), TcpStructOptions(), BpfStructOptions()})
-    for (const StructOption& o : table)
-      if (o.level == level && o.optname == optname) return &o;
-  return nullptr;
+  const KnownOption* known = FindOption(level, optname);
+  return known != nullptr ? known->structured : nullptr;
+}
+
+const OtherOption* FindOtherOption(int level, int optname) {
+  const KnownOption* known = FindOption(level, optname);
+  return known != nullptr ? known->other : nullptr;
 }
 
 std::string OptionNumbers(int level, int optname) {
@@ -199,7 +226,7 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
   int level = Int32Arg(info[1], "level");
   int optname = Int32Arg(info[2], "optname");
-  if (!IsMissing(info[3])) {
+  if (info.Length() > 3 && !IsMissing(info[3])) {  // lib/index.ts passes no length rather than undefined
     // Raw bytes: the kernel writes at most `length`, and reports how many it wrote.
     socklen_t length = static_cast<socklen_t>(IntegerArg(info[3], "length", 0, kMaxOptLen));
     const socklen_t unit = OptionLengthUnit(level, optname);
@@ -215,9 +242,10 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
     if (len > 0) std::memcpy(out.Data(), buf.data(), len);
     return out;
   }
-  if (const StructOption* option = FindStructOption(level, optname); option != nullptr && option->get != nullptr)
-    return option->get(env, fd, level, optname);
-  if (const OtherOption* other = FindOtherOption(level, optname)) {
+  const KnownOption* known = FindOption(level, optname);  // nullptr: an int, as most options are
+  if (known != nullptr && known->structured != nullptr && known->structured->get != nullptr)
+    return known->structured->get(env, fd, level, optname);
+  if (const OtherOption* other = known != nullptr ? known->other : nullptr) {
     if (!other->string)
       ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
                      std::string("getsockopt: the value of ") + other->name + " is not an int: pass its length (" +
