@@ -279,10 +279,16 @@ struct Makers {
 };
 thread_local Makers makers;
 
-void DropMakers(void*) {
-  for (napi_ref& ref : makers.refs)
+void DeleteMakerRefs() {
+  for (napi_ref& ref : makers.refs) {
     if (ref != nullptr) napi_delete_reference(makers.env, ref);
-  makers = Makers{};
+    ref = nullptr;
+  }
+}
+
+void DropMakers(void*) {
+  DeleteMakerRefs();
+  makers.env = nullptr;
 }
 
 // setResultMakers(address, received, accepted, message): handed over once, as lib/address.ts loads.
@@ -294,10 +300,7 @@ Napi::Value SetResultMakers(const Napi::CallbackInfo& info) {
   // Set again (this thread's environment is the only one that can): new references, the same hook,
   // since Node aborts on a cleanup hook added twice.
   const bool first = makers.env == nullptr;
-  for (napi_ref& ref : makers.refs) {
-    if (ref != nullptr) napi_delete_reference(env, ref);
-    ref = nullptr;
-  }
+  DeleteMakerRefs();
   makers.env = env;
   for (size_t i = 0; i < count; i++) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[i], 1, &makers.refs[i]), Napi::Value());
   if (first) napi_add_env_cleanup_hook(env, DropMakers, nullptr);
