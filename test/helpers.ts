@@ -9,6 +9,9 @@ import * as s from 'sockfd';
 
 export const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
+/** Running under npm run test:asan, whose LD_PRELOAD of the sanitizer runtimes reaches every child process. */
+export const underSanitizers = /libasan|libubsan/.test(process.env.LD_PRELOAD ?? '');
+
 /** fd -> what it points at, for this process (the directory listing's own fd left out). */
 export function openFds(): Map<number, string> {
   const out = new Map<number, string>();

@@ -7,10 +7,9 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { fixtures, Interactive, withTmpDir, withTmpDirAsync } from './helpers.js';
+import { fixtures, Interactive, underSanitizers, withTmpDir, withTmpDirAsync } from './helpers.js';
 
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
-const underSanitizer = /libasan/.test(process.env.LD_PRELOAD ?? '');
 const examples = join(createRequire(import.meta.url).resolve('sockfd'), '..', 'examples');
 
 // What each call in fixtures/one-call-each.mjs shows up as. On Linux, glibc's send()/recv() are the
@@ -92,7 +91,7 @@ const straceArgs = (out: string) => ['-f', '-qq', '-o', out, '-e', `trace=${[...
 
 describe.skipIf(!hasStrace || process.platform !== 'linux')('strace', () => {
   // Under test:asan the sanitizer's allocator makes syscalls of its own (mmap) between any two calls.
-  it.skipIf(underSanitizer)('shows one line per call, the call it is named after', () => {
+  it.skipIf(underSanitizers)('shows one line per call, the call it is named after', () => {
     const trace = withTmpDir((dir) => {
       const out = join(dir, 'trace');
       const r = spawnSync('strace', ['-f', '-qq', '-o', out, process.execPath, join(fixtures, 'one-call-each.mjs')], { encoding: 'utf8', timeout: 30_000 });

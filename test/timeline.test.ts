@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../dist/timeline/calls.js';
 import { buildTimeline } from '../dist/timeline/story.js';
-import { hasPython, withTmpDir, withTmpDirAsync } from './helpers.js';
+import { hasPython, underSanitizers, withTmpDir, withTmpDirAsync } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/timeline/cli.js');
@@ -18,7 +18,6 @@ const isRoot = process.getuid?.() === 0;
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
 // Not under npm run test:asan: its LD_PRELOAD of the sanitizer runtimes reaches Chromium, which then
 // spins instead of starting, even for --version (seen in CI); the plain runs check the diagram.
-const underSanitizers = /libasan|libubsan/.test(process.env.LD_PRELOAD ?? '');
 const chromium = underSanitizers ? undefined : ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => spawnSync(p, ['--version'], { timeout: 20_000 }).status === 0);
 
 interface Row {
