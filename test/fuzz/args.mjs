@@ -32,8 +32,9 @@ const inNetns = process.env.SOCKFD_FUZZ_NETNS === '1';
 
 // fds open before any case: node's and libuv's (stdio, epoll, eventfds). No case is given one (closing
 // libuv's epoll fd breaks a process in C as in JS: that is the caller's doing, not a bug to find), and
-// the clean-up after each case leaves them alone.
-const baseline = new Set(readdirSync('/proc/self/fd').map(Number));
+// the clean-up after each case leaves them alone. The listing's own fd is not one of them (closed by
+// now, and often the number the pool's next socket gets: then no case could close that socket).
+const baseline = new Set(readdirSync('/proc/self/fd').map(Number).filter((fd) => target(fd) !== null));
 const notAProcessFd = (v) => !(typeof v === 'number' && baseline.has(v));
 
 // ---- the fds a case may name --------------------------------------------------------------------
@@ -83,6 +84,8 @@ function target(fd) {
 
 function build(kind) {
   const made = kinds[kind]();
+  // A pool fd taken for one of node's would be one no case may name, close or clean up after.
+  for (const fd of [made].flat()) if (baseline.has(fd)) throw new Error(`pool ${kind}: fd ${fd} is in the baseline`);
   pool.set(kind, (Array.isArray(made) ? made : [made]).map((fd) => ({ fd, target: target(fd) })));
 }
 
