@@ -287,6 +287,9 @@ const hostname = inNetns ? or(fc.oneof(loop4, fc.constantFrom('localhost', '::1'
 // there, and a miss would ask DNS)
 const hostFamily = inNetns ? domain : or(fc.constant(s.AF_INET));
 const hostAddr = inNetns ? or(fc.oneof(loop4, bytes)) : or(fc.constant('127.0.0.1'));
+// and getnameinfo asks DNS for the name of any other address (0.0.0.0, 127.0.0.2: a PTR query leaves
+// the machine, and a sync call blocks until the resolver gives up)
+const nameAddr = inNetns ? addr : or(fc.record({ family: fc.constantFrom('AF_INET', s.AF_INET), address: fc.constant('127.0.0.1'), port }));
 const fileOffset = or(fc.oneof(fc.constant(null), fc.nat(100), int));
 const protoName = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.constantFrom('tcp', 'udp', 'sctp', ''), fc.string({ maxLength: 8 })));
 const service = or(fc.oneof(fc.constant(undefined), fc.constant(null), fc.nat(70_000), fc.constantFrom('80', 'http', 'no-such-service', '')));
@@ -356,7 +359,7 @@ const sync = {
   inet_ntoa: [or(int)],
   asInet: [or(addr)], asInet6: [or(addr)], asUnix: [or(addr)],
   getaddrinfo: [hostname, service, hints],
-  getnameinfo: [addr, flags],
+  getnameinfo: [nameAddr, flags],
   isSyscallError: [anyValue],
   select: [nfds, fdSet, fdSet, fdSet, selectTimeout],
   FD_ZERO: [fdSet],
@@ -403,7 +406,7 @@ const async = {
   sendFds: [fd, data, or(fdList), flags, options],
   recvFds: [fd, view, or(fc.oneof(fc.nat(8), int)), flags, options],
   getaddrinfo: [hostname, service, hints],
-  getnameinfo: [addr, flags],
+  getnameinfo: [nameAddr, flags],
   release: [fd],
   read: [fd, view, len, options],
   write: [fd, data, len, options],
