@@ -83,10 +83,10 @@ function target(fd) {
 }
 
 function build(kind) {
-  const made = kinds[kind]();
+  const fds = [kinds[kind]()].flat();
   // A pool fd taken for one of node's would be one no case may name, close or clean up after.
-  for (const fd of [made].flat()) if (baseline.has(fd)) throw new Error(`pool ${kind}: fd ${fd} is in the baseline`);
-  pool.set(kind, (Array.isArray(made) ? made : [made]).map((fd) => ({ fd, target: target(fd) })));
+  for (const fd of fds) if (baseline.has(fd)) throw new Error(`pool ${kind}: fd ${fd} is in the baseline`);
+  pool.set(kind, fds.map((fd) => ({ fd, target: target(fd) })));
 }
 
 function repairPool() {
