@@ -53,23 +53,29 @@ function fail(missing) {
   process.exit(1);
 }
 
-// In a git checkout (sockfd's own clone) always compile: prebuilds/ there may be older than native/.
-const clone = existsSync(path.join(root, '.git'));
-const fromSource = process.env.npm_config_build_from_source === 'true';
-if (!clone && !fromSource && loadable()) process.exit(0);
+function main() {
+  // In a git checkout (sockfd's own clone) always compile: prebuilds/ there may be older than native/.
+  const clone = existsSync(path.join(root, '.git'));
+  const fromSource = process.env.npm_config_build_from_source === 'true';
+  if (!clone && !fromSource && loadable()) process.exit(0);
 
-const missing = [];
-const cxx = process.env.CXX || 'c++';
-if (!works(cxx)) missing.push(`a C++ compiler (${cxx})`);
-if (!works('make')) missing.push('make');
-if (!works('python3') && !works('python')) missing.push('Python 3');
-const found = headers();
-if (found.missing) missing.push(found.missing);
-if (missing.length > 0) fail(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`);
+  const missing = [];
+  const cxx = process.env.CXX || 'c++';
+  if (!works(cxx)) missing.push(`a C++ compiler (${cxx})`);
+  if (!works('make')) missing.push('make');
+  if (!works('python3') && !works('python')) missing.push('Python 3');
+  const found = headers();
+  if (found.missing) missing.push(found.missing);
+  if (missing.length > 0) fail(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`);
 
-// npm runs install scripts with its own node-gyp in npm_config_node_gyp; other managers put one on PATH.
-const gyp = process.env.npm_config_node_gyp;
-const [command, args] = gyp ? [process.execPath, [gyp]] : ['node-gyp', []];
-const build = spawnSync(command, [...args, 'rebuild', ...found.args], { cwd: root, stdio: 'inherit' });
-if (build.error) fail(`node-gyp did not start (${build.error.message})`);
-process.exit(build.status ?? 1);
+  // npm runs install scripts with its own node-gyp in npm_config_node_gyp; other managers put one on PATH.
+  const gyp = process.env.npm_config_node_gyp;
+  const [command, args] = gyp ? [process.execPath, [gyp]] : ['node-gyp', []];
+  const build = spawnSync(command, [...args, 'rebuild', ...found.args], { cwd: root, stdio: 'inherit' });
+  if (build.error) fail(`node-gyp did not start (${build.error.message})`);
+  process.exit(build.status ?? 1);
+}
+
+// Run by npm as the install script; bench/holders/run.sh requires it for headers() alone.
+if (require.main === module) main();
+module.exports = { headers };

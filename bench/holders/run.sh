@@ -8,11 +8,10 @@ n=${1:-100000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$here/holders.cc" "$here/binding.gyp" "$work/"
-# Node's headers from beside the running node, as scripts/install.cjs finds them (no download)
-prefix=$(node -p "require('path').resolve(process.execPath, '../..')")
-nodedir=()
-[ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node_api.h" ] && nodedir=(--nodedir="$prefix")
-(cd "$work" && "$here/../../node_modules/.bin/node-gyp" rebuild "${nodedir[@]}" >build.log 2>&1) || { cat "$work/build.log"; exit 1; }
+# Node's headers where the install script finds them, never downloaded: its headers() gives at most
+# one argument (--nodedir=...), or says what is missing.
+nodedir=$(node -e "const h = require('$here/../../scripts/install.cjs').headers(); if (h.missing) { console.error(h.missing + ' not found'); process.exit(1); } process.stdout.write(h.args[0] ?? '')")
+(cd "$work" && "$here/../../node_modules/.bin/node-gyp" rebuild ${nodedir:+"$nodedir"} >build.log 2>&1) || { cat "$work/build.log"; exit 1; }
 # Instructions inside run() only (callgrind's --toggle-collect), per hold: start-up and the rest of the
 # process never count.
 per_hold() { # mode -> instructions a hold
