@@ -32,6 +32,26 @@ export interface SockaddrLayout {
 
 export type Data = ArrayBufferView | string;
 
+/** What this thread's readiness engine holds (native/engine/engine.cc): for the soak and leak tests. */
+export interface EngineStats {
+  fdStates: number;
+  registered: number;
+  waiting: number;
+  counted: number;
+  tokens: number;
+  owned: number;
+  referenced: boolean;
+  /** null until an operation first has to wait. */
+  backend: 'libuv' | 'thread' | null;
+  /** libuv backend: the loop's poll handles (the engine's one) and its other handles but timers. */
+  loopPollHandles?: number;
+  loopOtherHandles?: number;
+  /** thread backend: 1 while its waiter thread runs. */
+  waiterThreads?: number;
+  /** The fds the engine holds until its environment ends: its epoll fd, and the waiter's. */
+  fds: number[];
+}
+
 /** SO_LINGER's struct linger. */
 export interface Linger {
   onoff: number | boolean;
@@ -284,34 +304,83 @@ export interface Native {
   /** fd belongs to a Socket object: closed when this thread's environment ends, unless released. */
   own(fd: number): void;
   /** Internal, for the soak and leak tests: what this thread's readiness engine holds. */
-  engineStats(): { fdStates: number; registered: number; waiting: number; counted: number; tokens: number; owned: number; referenced: boolean; loopPollHandles: number; loopOtherHandles: number };
+  engineStats(): EngineStats;
+  /** Which backend the engine starts with (lib/binding.ts calls it as it loads); false once started with the other. */
+  setEngineBackend(backend: 'libuv' | 'thread'): boolean;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-// The binary node-gyp-build picks: build/Release (a source build) first, then the prebuild for this
-// platform, arch and libc inside the package. If there is none, say why in words a user can act on.
-function findAddon(): string {
-  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+/**
+ * An environment variable, or undefined. Deno without --allow-env throws on any read of process.env;
+ * there a variable sockfd may not read counts as unset, so importing sockfd needs no permission but
+ * the one loading an addon needs (--allow-ffi).
+ */
+export function envVar(name: string): string | undefined {
   try {
-    return nodeGypBuild.resolve(packageRoot);
-  } catch (cause) {
-    throw new Error(
-      `sockfd has no binary for ${process.platform}-${process.arch}: the package ships prebuilt ones for ` +
-        'linux-x64 and linux-arm64 (glibc), and elsewhere its install script compiles one. That script did ' +
-        'not run (npm --ignore-scripts; pnpm blocks build scripts until `pnpm approve-builds`) or failed. ' +
-        'Run `npm rebuild sockfd` (or `pnpm approve-builds` then `pnpm rebuild sockfd`); it needs a C++ ' +
-        'compiler, make and python3.',
-      { cause },
-    );
+    return process.env[name];
+  } catch {
+    return undefined;
   }
 }
 
+// The binary: build/Release (a source build) first, then the prebuild for this platform and arch
+// inside the package (node-gyp-build's order). Each is simply required: no directory is listed and no
+// variable read, so the lookup needs no permission in Deno. If none loads, say why in words a user
+// can act on.
+function loadAddon(): { path: string; native: Native } {
+  const candidates = ['build/Release/sockfd.node', `prebuilds/${process.platform}-${process.arch}/sockfd.glibc.node`];
+  const failures: unknown[] = [];
+  for (const candidate of candidates) {
+    const path = resolve(packageRoot, candidate);
+    try {
+      return { path, native: require(path) as Native };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') failures.push(err);
+    }
+  }
+  throw new Error(
+    `sockfd has no binary for ${process.platform}-${process.arch}: the package ships prebuilt ones for ` +
+      'linux-x64 and linux-arm64 (glibc), and elsewhere its install script compiles one. That script did ' +
+      'not run (npm --ignore-scripts; pnpm blocks build scripts until `pnpm approve-builds`) or failed. ' +
+      'Run `npm rebuild sockfd` (or `pnpm approve-builds` then `pnpm rebuild sockfd`); it needs a C++ ' +
+      'compiler, make and python3.',
+    { cause: failures.length === 1 ? failures[0] : failures.length > 1 ? new AggregateError(failures) : undefined },
+  );
+}
+
+const forced = envVar('SOCKFD_ADDON');
+const loaded = forced ? { path: resolve(packageRoot, forced), native: require(resolve(packageRoot, forced)) as Native } : loadAddon();
+
 /**
  * Where the addon is: $SOCKFD_ADDON (a path, relative to the package root; the cmake-js build is
- * build-cmake/Release/sockfd.node), else what node-gyp-build finds (build/Release, then prebuilds/).
+ * build-cmake/Release/sockfd.node), else build/Release, then the prebuild in prebuilds/.
  */
-export const addonPath = process.env.SOCKFD_ADDON ? resolve(packageRoot, process.env.SOCKFD_ADDON) : findAddon();
+export const addonPath = loaded.path;
 
-export const native: Native = require(addonPath);
+export const native: Native = loaded.native;
+
+/**
+ * Whether this runtime runs its JavaScript on a real libuv loop (Node). Bun and Deno load Node-API
+ * addons but their libuv is a stub (Bun's uv_* abort the process) or partial (Deno's uv_poll_start
+ * fires once: denoland/deno#36317).
+ */
+export const runtimeHasLibuv = typeof (globalThis as { Deno?: unknown }).Deno === 'undefined' && typeof process.versions.bun !== 'string';
+
+/**
+ * The readiness engine's backend (native/engine/backend.h): 'libuv' (one poll handle on the loop; Node
+ * only, the fastest) or 'thread' (a waiter thread and a threadsafe function; any Node-API runtime).
+ * $SOCKFD_ENGINE forces either; the default is libuv where the runtime has it.
+ */
+export const engineBackend = chooseBackend(envVar('SOCKFD_ENGINE'));
+
+function chooseBackend(wanted: string | undefined): 'libuv' | 'thread' {
+  if (wanted === undefined || wanted === '') return runtimeHasLibuv ? 'libuv' : 'thread';
+  if (wanted !== 'libuv' && wanted !== 'thread')
+    throw Object.assign(new TypeError(`SOCKFD_ENGINE must be 'libuv' or 'thread'. Received '${wanted}'`), { code: 'ERR_INVALID_ARG_VALUE' });
+  if (wanted === 'libuv' && !runtimeHasLibuv)
+    throw Object.assign(new Error("SOCKFD_ENGINE=libuv needs Node's libuv loop, which this runtime does not have: use 'thread'"), { code: 'ERR_INVALID_ARG_VALUE' });
+  return wanted;
+}
+native.setEngineBackend(engineBackend);

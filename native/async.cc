@@ -4,7 +4,7 @@
 //
 // The send/recv family passes MSG_DONTWAIT, so an attempt never sleeps whatever the fd's O_NONBLOCK
 // says; accept and connect have no such flag, so the engine sets O_NONBLOCK on their fd first.
-#include "watcher.h"
+#include "engine/engine.h"
 
 #include <sys/socket.h>
 #include <sys/uio.h>

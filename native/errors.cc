@@ -46,13 +46,26 @@ void AppendAddress(std::string& msg, Napi::Object err, const sockaddr* sa, sockl
   }
 }
 
-// The error's text as Node prints it: libuv's table ("address already in use"), which Node's own errors
-// use (UV_E* are -errno on Unix); for an errno libuv has no entry for, glibc's, with a lowercase initial.
+// libuv's wording of each error ("address already in use"), which Node's own errors print. Only the
+// table is taken from uv.h (a macro): no libuv function is called, so errors read the same in a
+// runtime without libuv (Bun, Deno). UV_E* are -errno on Unix.
+struct UvText {
+  int err;
+  const char* text;
+};
+constexpr UvText kUvTexts[] = {
+#define SOCKFD_UV_TEXT(name, text) {-UV_##name, text},
+    UV_ERRNO_MAP(SOCKFD_UV_TEXT)
+#undef SOCKFD_UV_TEXT
+};
+
+// The error's text as Node prints it: libuv's, and for an errno libuv has no entry for, glibc's with a
+// lowercase initial.
 std::string ErrnoText(int err) {
+  for (const UvText& entry : kUvTexts)
+    if (entry.err == err) return entry.text;
   char buf[256];
-  uv_strerror_r(-err, buf, sizeof(buf));
-  if (std::strncmp(buf, "Unknown system error", 20) == 0) return Lowercased(strerror_r(err, buf, sizeof(buf)));  // GNU form
-  return buf;
+  return Lowercased(strerror_r(err, buf, sizeof(buf)));  // GNU form
 }
 
 // What a learner most often did to get this error, when one mistake is the usual cause.

@@ -80,7 +80,7 @@ Napi::Value Dup(const Napi::CallbackInfo& info) {
 Napi::Value Dup2(const Napi::CallbackInfo& info) {
   int oldfd = FdArg(info[0], "oldfd");
   int newfd = FdArg(info[1], "newfd");
-  if (oldfd != newfd) ReleaseFd(info.Env(), newfd);  // dup2(fd, fd) changes nothing
+  if (oldfd != newfd) ReleaseBeforeClose(info.Env(), newfd, "dup2");  // dup2(fd, fd) changes nothing
   int r = sys::dup2(oldfd, newfd);
   if (r < 0) ThrowErrno(info.Env(), errno, "dup2");
   return Napi::Number::New(info.Env(), r);
@@ -90,7 +90,7 @@ Napi::Value Dup3(const Napi::CallbackInfo& info) {
   int oldfd = FdArg(info[0], "oldfd");
   int newfd = FdArg(info[1], "newfd");
   int flags = FlagsArg(info[2]);
-  if (oldfd != newfd) ReleaseFd(info.Env(), newfd);  // dup3(fd, fd) is EINVAL and closes nothing
+  if (oldfd != newfd) ReleaseBeforeClose(info.Env(), newfd, "dup3");  // dup3(fd, fd) is EINVAL and closes nothing
   int r = sys::dup3(oldfd, newfd, flags);
   if (r < 0) ThrowErrno(info.Env(), errno, "dup3");
   return Napi::Number::New(info.Env(), r);

@@ -8,7 +8,7 @@
 // As in io.cc, every JS value (getters of message objects, array elements) is read before any pointer
 // into an ArrayBuffer is taken, for all messages of a batch: no getter can detach a buffer we point into.
 #include "cmsg.h"
-#include "watcher.h"
+#include "engine/engine.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -7,7 +7,7 @@
 // on the user's epoll fd itself (an epoll fd is pollable); poll and select wait on a private epoll fd
 // holding their fds (level-triggered, with the events they ask for), closed when the call ends. A
 // timeout is lib/promises.ts's timer, which ends the wait with the "nothing ready" result (Expire).
-#include "watcher.h"
+#include "engine/engine.h"
 
 #include <poll.h>
 #include <sys/epoll.h>

@@ -2,7 +2,7 @@
 // with no copy through user space. The sync binding is one call; the awaitable one (sockfd/promises)
 // goes on until `count` bytes are sent or the file ends, waiting for the socket's writability between
 // calls, as sendAll does for send.
-#include "watcher.h"
+#include "engine/engine.h"
 
 #include <sys/sendfile.h>
 

@@ -45,8 +45,8 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
   int fd = FdArg(info[0]);
-  // Pending async operations reject with ECANCELED and libuv stops polling the fd before it is closed.
-  ReleaseFd(info.Env(), fd);
+  // Pending async operations reject with ECANCELED and the engine forgets the fd before it is closed.
+  ReleaseBeforeClose(info.Env(), fd, "close");
   // Linux releases the fd even when close() fails with EINTR, so it is never retried (close(2) NOTES).
   if (sys::close(fd) < 0) ThrowErrno(info.Env(), errno, "close");
   return info.Env().Undefined();

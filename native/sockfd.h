@@ -174,6 +174,10 @@ void InitSendfile(Napi::Env env, Napi::Object exports);
 // leaves the engine's epoll set. close() calls it before close(2), and every call that creates an fd
 // calls it for the new number (state left by an fd closed outside sockfd must not apply to a new socket).
 void ReleaseFd(Napi::Env env, int fd);
+// The same before a call that closes fd (close, dup2's and dup3's newfd), which first refuses the
+// engine's own fds with EBADF naming `syscall`: closed behind the engine's back, they would stop every
+// awaited call, or let the engine close a number that a new socket has taken since.
+void ReleaseBeforeClose(Napi::Env env, int fd, const char* syscall);
 // setNonBlocking() calls it: the engine sets O_NONBLOCK again before its next accept/connect on fd.
 void ForgetNonBlocking(Napi::Env env, int fd);
 

@@ -30,10 +30,21 @@ const { values: opts } = parseArgs({
 const seed = opts.seed === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) | 0 : Number(opts.seed);
 const inNetns = process.env.SOCKFD_FUZZ_NETNS === '1';
 
-// fds open before any case: node's and libuv's (stdio, epoll, eventfds). No case is given one (closing
-// libuv's epoll fd breaks a process in C as in JS: that is the caller's doing, not a bug to find), and
-// the clean-up after each case leaves them alone. The listing's own fd is not one of them (closed by
-// now, and often the number the pool's next socket gets: then no case could close that socket).
+// The readiness engine starts (its epoll fd, and the waiter's under SOCKFD_ENGINE=thread) at the first
+// wait: make one here, so that its fds are in the baseline below.
+{
+  const [x, y] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM, 0);
+  setImmediate(() => s.send(y, 'x'));
+  await p.recv(x, new Uint8Array(1));
+  s.close(x);
+  s.close(y);
+}
+
+// fds open before any case: node's and libuv's (stdio, epoll, eventfds) and sockfd's engine's. No case
+// is given one (closing libuv's epoll fd breaks a process in C as in JS: that is the caller's doing,
+// not a bug to find; sockfd's close refuses the engine's), and the clean-up after each case leaves
+// them alone. The listing's own fd is not one of them (closed by now, and often the number the pool's
+// next socket gets: then no case could close that socket).
 const baseline = new Set(readdirSync('/proc/self/fd').map(Number).filter((fd) => target(fd) !== null));
 const notAProcessFd = (v) => !(typeof v === 'number' && baseline.has(v));
 

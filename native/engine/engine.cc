@@ -1,10 +1,13 @@
-// The readiness engine: one epoll fd per environment, watched by libuv through a single uv_poll_t. This
-// is the design of Rust's mio under Tokio, and it is here because the first engine (one uv_poll_t per
-// fd) could not be made safe: libuv calls abort() when epoll_ctl fails on an fd that was closed behind
-// its back (src/unix/linux.c, uv__io_poll), and level-triggered EPOLLERR cannot be masked, so a socket
-// whose error queue is not empty woke the loop forever. Now libuv never sees a socket fd: a closed
-// file simply leaves the engine's epoll set (the kernel removes it from every epoll, epoll(7)).
+// The readiness engine's core: one epoll fd per environment, which a backend (backend.h: a libuv
+// poll handle on Node, a waiter thread elsewhere) watches for the JS thread. This is the design of
+// Rust's mio under Tokio, and it is here because the first engine (one uv_poll_t per fd) could not be
+// made safe: libuv calls abort() when epoll_ctl fails on an fd that was closed behind its back
+// (src/unix/linux.c, uv__io_poll), and level-triggered EPOLLERR cannot be masked, so a socket whose
+// error queue is not empty woke the loop forever. Now no loop sees a socket fd: a closed file simply
+// leaves the engine's epoll set (the kernel removes it from every epoll, epoll(7)).
 //
+// - The engine starts (its epoll fd, its backend) the first time an operation has to wait: loading
+//   the addon and the sync API touch neither, so they work in any Node-API runtime.
 // - Each fd is registered once, the first time an operation on it has to wait, for EPOLLIN |
 //   EPOLLRDHUP | EPOLLPRI, edge-triggered, and EPOLLOUT joins for good the first time a write waits
 //   (see kInterest). Interest never changes otherwise; an error queue reports EPOLLERR once.
@@ -17,17 +20,17 @@
 //   no earlier one of its direction still waits on the fd.
 // - At most kMaxPerEvent operations per direction complete per event, and kMaxEvents events are taken
 //   per wake-up; an fd left with work and readiness is re-armed (EPOLL_CTL_MOD reports it again).
-// - The uv_poll_t stays started; it references the loop only while an operation waits (uv_ref and
-//   uv_unref make no syscall), so an idle socket never keeps the process alive.
+// - The backend holds the loop only while an operation waits, so an idle socket never keeps the
+//   process alive.
 // - ReleaseFd (close() and every call that makes an fd): pending operations reject with ECANCELED and
 //   the fd leaves the epoll set before it may be closed. While they settle, a new call on the fd (a
 //   setter on Object.prototype re-entering) rejects with ECANCELED too, rather than start waiting on an
 //   fd about to be closed. States are freed only when no engine code is on the stack (Busy).
 // - Environment teardown (Worker exit): an async cleanup hook drops every operation, closes the fds of
-//   Socket objects and the engine's handle, then its epoll fd, before Node closes the loop.
-#include "watcher.h"
+//   Socket objects, stops the backend, then closes its epoll fd, before the runtime closes the loop.
+#include "engine.h"
 
-#include <uv.h>
+#include "backend.h"
 
 #include <fcntl.h>
 #include <sys/epoll.h>
@@ -90,30 +93,15 @@ struct FdState {
   }
 };
 
-void OnPoll(uv_poll_t* handle, int status, int events);
 void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg);
+void OnTeardownSync(void* arg);
 
-// Per-environment state, the addon's instance data. It outlives the environment's JS: the async
-// cleanup hook deletes it after its poll handle has closed.
+// Per-environment state, the addon's instance data. It outlives the environment's JS: the cleanup
+// hook deletes it after its backend has stopped. Made at load without a syscall; Start() makes the
+// rest when an operation first has to wait.
 class Engine {
  public:
-  explicit Engine(napi_env env) : env(env) {
-    napi_value name;
-    NAPI_THROW_IF_FAILED_VOID(env, napi_get_uv_event_loop(env, &loop_));
-    epfd_ = epoll_create1(EPOLL_CLOEXEC);
-    if (epfd_ < 0) ThrowErrno(Napi::Env(env), errno, "epoll_create1");
-    int rc = uv_poll_init(loop_, &poll_, epfd_);
-    if (rc == 0) rc = uv_poll_start(&poll_, UV_READABLE, OnPoll);
-    if (rc < 0) {
-      ::close(epfd_);
-      ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
-    }
-    poll_.data = this;
-    uv_unref(reinterpret_cast<uv_handle_t*>(&poll_));
-    NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name));
-    NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context_));
-    NAPI_THROW_IF_FAILED_VOID(env, napi_add_async_cleanup_hook(env, OnTeardown, this, &hook_));
-  }
+  explicit Engine(napi_env env) : env(env) {}
 
   static Engine* From(napi_env env) {
     void* data = nullptr;
@@ -127,13 +115,41 @@ class Engine {
   // with its Expired() value. False if no such operation waits.
   bool Cancel(Napi::Env env, double token, Napi::Value reason, bool expire);
   void OnEvents();
+  // Marks each event's fd ready and completes what waits on it.
+  void Dispatch(Napi::Env env, const epoll_event* events, int n);
   void Teardown(napi_async_cleanup_hook_handle hook);
   void Finish();
   Napi::Object Stats(Napi::Env env) const;
 
   FdState* Find(int fd) const { return static_cast<size_t>(fd) < fds_.size() ? fds_[fd] : nullptr; }
+  // The engine's own fds: its epoll fd and its backend's.
+  std::vector<int> OwnFds() const {
+    std::vector<int> fds = backend_ != nullptr ? backend_->Fds() : std::vector<int>{};
+    if (epfd_ >= 0) fds.push_back(epfd_);
+    return fds;
+  }
+  // setEngineBackend(): which backend Start() makes; fixed once the engine has started.
+  bool Choose(BackendKind kind) {
+    if (hooked_) return kind == kind_;
+    kind_ = kind;
+    Hook();
+    return true;
+  }
+  // The teardown hook, added once the backend is known (by the first of setEngineBackend, own(), the
+  // first wait). Only the libuv backend needs an async one (its handle closes on the loop); the thread
+  // backend stops synchronously, and takes a plain hook, which every runtime has. (Deno frees an async
+  // hook's handle itself after calling it, so the napi_remove_async_cleanup_hook that Node requires
+  // would free it twice.)
+  void Hook() {
+    if (hooked_) return;
+    napi_status status = kind_ == BackendKind::kLibuv ? napi_add_async_cleanup_hook(env, OnTeardown, this, &hook_)
+                                                      : napi_add_env_cleanup_hook(env, OnTeardownSync, this);
+    NAPI_THROW_IF_FAILED_VOID(env, status);
+    hooked_ = true;
+  }
   // fd belongs to a Socket object of this environment: closed at teardown unless released first.
   void Own(int fd) {
+    Hook();
     if (static_cast<size_t>(fd) >= owned_.size()) owned_.resize(fd + 1, false);
     owned_[fd] = true;
   }
@@ -160,6 +176,7 @@ class Engine {
     if (fds_[fd] == nullptr) fds_[fd] = new FdState(fd, next_generation_++);
     return fds_[fd];
   }
+  void Start(Napi::Env env);
   int Register(FdState* state);
   void Rearm(FdState* state);
   void Drain(Napi::Env env, FdState* state, Direction d);
@@ -182,21 +199,19 @@ class Engine {
     for (FdState* state : graveyard_) delete state;
     graveyard_.clear();
   }
-  // The handle holds the loop only while something waits.
+  // The backend holds the loop only while something waits.
   void UpdateRef() {
     bool want = waiting_ > 0;
-    if (want == referenced_) return;
-    if (want)
-      uv_ref(reinterpret_cast<uv_handle_t*>(&poll_));
-    else
-      uv_unref(reinterpret_cast<uv_handle_t*>(&poll_));
+    if (want == referenced_ || backend_ == nullptr) return;
+    backend_->Hold(want);
     referenced_ = want;
   }
 
-  uv_loop_t* loop_ = nullptr;
   int epfd_ = -1;
-  uv_poll_t poll_;
+  BackendKind kind_ = BackendKind::kThread;
+  std::unique_ptr<Backend> backend_;
   bool referenced_ = false;
+  bool hooked_ = false;
   napi_async_context context_ = nullptr;
   napi_async_cleanup_hook_handle hook_ = nullptr;
   std::vector<FdState*> fds_;
@@ -287,6 +302,30 @@ std::unique_ptr<Op> Engine::Dequeue(FdState* state, Direction d, OpQueue::iterat
   return op;
 }
 
+// The epoll fd and the backend that watches it, made when the first operation has to wait.
+void Engine::Start(Napi::Env env) {
+  Hook();
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epfd_ < 0) ThrowErrno(env, errno, "epoll_create1");
+  try {
+    // The libuv backend's wake-ups come from the loop with no callback scope: the engine opens one, for
+    // which it needs an async context. A threadsafe function's call already runs in one (Node), or the
+    // runtime drains microtasks after it (Bun, Deno), whose napi_async_destroy at teardown made a V8
+    // handle outside any scope (Deno: a fatal error at exit).
+    if (kind_ == BackendKind::kLibuv && context_ == nullptr) {
+      napi_value name;
+      NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name));
+      NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context_));
+    }
+    auto ready = [this] { OnEvents(); };
+    backend_ = kind_ == BackendKind::kLibuv ? MakeLibuvBackend(env, epfd_, ready) : MakeThreadBackend(env, epfd_, ready);
+  } catch (...) {
+    ::close(epfd_);
+    epfd_ = -1;
+    throw;
+  }
+}
+
 // Adds the fd to the epoll set, or (registered already) updates its interest. Returns 0 or an errno value.
 int Engine::Register(FdState* state) {
   epoll_event event = state->Event();
@@ -339,34 +378,41 @@ void Engine::OnEvents() {
   Napi::Env env(this->env);
   napi_handle_scope handle_scope;
   if (napi_open_handle_scope(env, &handle_scope) != napi_ok) return;
-  napi_value resource;
-  napi_callback_scope callback_scope;
-  napi_get_global(env, &resource);
-  if (napi_open_callback_scope(env, resource, context_, &callback_scope) == napi_ok) {
-    {
-      Busy busy(this);
-      for (int i = 0; i < n; i++) {
-        int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);
-        FdState* state = Find(fd);
-        if (state == nullptr || state->Key() != events[i].data.u64) continue;  // released since
-        uint32_t e = events[i].events;
-        // EPOLLERR and EPOLLHUP: the syscalls themselves report what happened (ECONNREFUSED, ...).
-        if (e & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) state->ready[kRead] = true;
-        if (e & (EPOLLRDHUP | EPOLLHUP)) state->read_closed = true;
-        // Urgent data: a TCP read stops at its mark with bytes after it, so from now on a short read
-        // proves nothing about the buffer.
-        if (e & EPOLLPRI) state->type = FdState::kOther;
-        if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) state->ready[kWrite] = true;
-        for (Direction d : {kRead, kWrite}) Drain(env, state, d);
-      }
+  // The handle's hold is updated before the callback scope closes, so that the promise callbacks that
+  // run there see it as it is.
+  if (context_ == nullptr) {
+    Dispatch(env, events, n);
+    UpdateRef();
+  } else {
+    napi_value resource;
+    napi_callback_scope callback_scope;
+    napi_get_global(env, &resource);
+    if (napi_open_callback_scope(env, resource, context_, &callback_scope) == napi_ok) {
+      Dispatch(env, events, n);
+      UpdateRef();
+      napi_close_callback_scope(env, callback_scope);  // promise callbacks (microtasks) run here
     }
-    napi_close_callback_scope(env, callback_scope);  // promise callbacks (microtasks) run here
   }
-  UpdateRef();
   napi_close_handle_scope(env, handle_scope);
 }
 
-void OnPoll(uv_poll_t* handle, int /*status*/, int /*events*/) { static_cast<Engine*>(handle->data)->OnEvents(); }
+void Engine::Dispatch(Napi::Env env, const epoll_event* events, int n) {
+  Busy busy(this);
+  for (int i = 0; i < n; i++) {
+    int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);
+    FdState* state = Find(fd);
+    if (state == nullptr || state->Key() != events[i].data.u64) continue;  // released since
+    uint32_t e = events[i].events;
+    // EPOLLERR and EPOLLHUP: the syscalls themselves report what happened (ECONNREFUSED, ...).
+    if (e & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) state->ready[kRead] = true;
+    if (e & (EPOLLRDHUP | EPOLLHUP)) state->read_closed = true;
+    // Urgent data: a TCP read stops at its mark with bytes after it, so from now on a short read
+    // proves nothing about the buffer.
+    if (e & EPOLLPRI) state->type = FdState::kOther;
+    if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) state->ready[kWrite] = true;
+    for (Direction d : {kRead, kWrite}) Drain(env, state, d);
+  }
+}
 
 Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
   Busy busy(this);
@@ -413,6 +459,13 @@ Napi::Value Engine::Submit(Napi::Env env, std::unique_ptr<Op> op) {
     state->ready[d] = false;
   } else if (needs_nonblocking) {
     state->nonblocking = true;
+  }
+  if (backend_ == nullptr) {
+    try {
+      Start(env);
+    } catch (const Napi::Error& e) {
+      return FailedWith(env, std::move(op), e.Value());
+    }
   }
   if (!state->registered || (d == kWrite && !state->watch_out)) {
     state->watch_out |= d == kWrite;
@@ -491,22 +544,26 @@ void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
   for (size_t fd = 0; fd < owned_.size(); fd++)
     if (owned_[fd]) sys::close(static_cast<int>(fd));
   owned_.clear();
-  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* handle) { static_cast<Engine*>(handle->data)->Finish(); });
+  if (backend_ != nullptr)
+    backend_->Close([this] { Finish(); });
+  else
+    Finish();
 }
 
 void Engine::Finish() {
-  ::close(epfd_);
-  napi_async_destroy(env, context_);
-  napi_remove_async_cleanup_hook(hook_);
+  backend_.reset();
+  if (epfd_ >= 0) ::close(epfd_);
+  if (context_ != nullptr) napi_async_destroy(env, context_);
+  if (hook_ != nullptr) napi_remove_async_cleanup_hook(hook_);
   delete this;
 }
 
 void OnTeardown(napi_async_cleanup_hook_handle hook, void* arg) { static_cast<Engine*>(arg)->Teardown(hook); }
+void OnTeardownSync(void* arg) { static_cast<Engine*>(arg)->Teardown(nullptr); }
 
 // What the engine holds, for the soak and leak tests: fd states, fds in its epoll set, operations
-// waiting, tokens, fds owned by Socket objects; and, as libuv counts them (uv_walk), the loop's poll
-// handles (the engine's one) and all its handles but timers (V8's delayed tasks make timers of their
-// own as they please).
+// waiting, tokens, fds owned by Socket objects, its backend (none before the first wait) and what
+// the backend has on the loop.
 Napi::Object Engine::Stats(Napi::Env env) const {
   size_t states = 0, registered = 0, queued = 0, owned = 0;
   for (const FdState* state : fds_) {
@@ -516,17 +573,6 @@ Napi::Object Engine::Stats(Napi::Env env) const {
     queued += state->queue[kRead].size() + state->queue[kWrite].size();
   }
   for (bool o : owned_) owned += o;
-  struct {
-    size_t polls = 0, others = 0;
-  } loop_handles;
-  uv_walk(
-      loop_,
-      [](uv_handle_t* handle, void* arg) {
-        auto* count = static_cast<decltype(loop_handles)*>(arg);
-        if (handle->type == UV_POLL) count->polls++;
-        else if (handle->type != UV_TIMER) count->others++;
-      },
-      &loop_handles);
   Napi::Object out = Napi::Object::New(env);
   out["fdStates"] = states;
   out["registered"] = registered;
@@ -535,8 +581,12 @@ Napi::Object Engine::Stats(Napi::Env env) const {
   out["tokens"] = tokens_.size();
   out["owned"] = owned;
   out["referenced"] = referenced_;
-  out["loopPollHandles"] = loop_handles.polls;
-  out["loopOtherHandles"] = loop_handles.others;
+  out["backend"] = backend_ == nullptr ? env.Null() : Napi::String::New(env, kind_ == BackendKind::kLibuv ? "libuv" : "thread");
+  if (backend_ != nullptr) backend_->Stats(out);
+  // The fds the engine itself holds until its environment ends (the tests' leak checks leave them out).
+  Napi::Array own = Napi::Array::New(env);
+  for (int fd : OwnFds()) own[own.Length()] = fd;
+  out["fds"] = own;
   return out;
 }
 
@@ -550,6 +600,16 @@ Napi::Value Cancel(const Napi::CallbackInfo& info) {
 Napi::Value Expire(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Napi::Boolean::New(env, Engine::From(env)->Cancel(env, TokenArg(info[0]), env.Undefined(), true));
+}
+
+// setEngineBackend('libuv' | 'thread'): lib/binding.ts picks it as it loads (libuv where the
+// runtime is Node). False if the engine has already started with the other one.
+Napi::Value SetEngineBackend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = StringArg(info[0], "backend");
+  if (name != "libuv" && name != "thread")
+    ThrowTypeError(env, "ERR_INVALID_ARG_VALUE", "The argument 'backend' must be 'libuv' or 'thread'. Received '" + name + "'");
+  return Napi::Boolean::New(env, Engine::From(env)->Choose(name == "libuv" ? BackendKind::kLibuv : BackendKind::kThread));
 }
 
 Napi::Value EngineStats(const Napi::CallbackInfo& info) { return Engine::From(info.Env())->Stats(info.Env()); }
@@ -606,6 +666,19 @@ void ReleaseFd(Napi::Env env, int fd) {
   if (engine != nullptr) engine->Release(env, fd);
 }
 
+void ReleaseBeforeClose(Napi::Env env, int fd, const char* syscall) {
+  Engine* engine = Engine::From(env);
+  if (engine == nullptr) return;
+  for (int own : engine->OwnFds()) {
+    if (own != fd) continue;
+    Napi::Error err = ErrnoError(env, EBADF, syscall);
+    err.Set("message", Napi::String::New(env, std::string(syscall) + " EBADF: fd " + std::to_string(fd) +
+                                                  " is sockfd's own (its readiness engine's), not the program's to close"));
+    throw err;
+  }
+  engine->Release(env, fd);
+}
+
 void ForgetNonBlocking(Napi::Env env, int fd) {
   Engine* engine = Engine::From(env);
   FdState* state = engine != nullptr ? engine->Find(fd) : nullptr;
@@ -620,6 +693,7 @@ void InitWatcher(Napi::Env env, Napi::Object exports) {
   Export<Release>(env, exports, "release");
   Export<Own>(env, exports, "own");
   Export<EngineStats>(env, exports, "engineStats");
+  Export<SetEngineBackend>(env, exports, "setEngineBackend");
 }
 
 }  // namespace sockfd

@@ -3,7 +3,7 @@
 // engine's own epoll fd, see watcher.cc) and is tried again. Socket I/O never touches the thread pool.
 #pragma once
 
-#include "sockfd.h"
+#include "../sockfd.h"
 
 #include <cerrno>
 #include <cmath>

@@ -1,0 +1,87 @@
+// The libuv backend: the engine's epoll fd is watched by one uv_poll_t on the environment's own loop
+// (napi_get_uv_event_loop: a Worker's, never uv_default_loop). The handle stays started; it references
+// the loop only while an operation waits (uv_ref and uv_unref make no syscall). libuv never sees a
+// socket fd, only the epoll fd, which the engine closes after the handle.
+#include "backend.h"
+
+#include "../sockfd.h"
+
+#include <uv.h>
+
+namespace sockfd {
+
+namespace {
+
+class LibuvBackend final : public Backend {
+ public:
+  explicit LibuvBackend(std::function<void()> ready) : Backend(std::move(ready)) {}
+
+  // A factory rather than a constructor: once uv_poll_init has put the handle on the loop, the object
+  // may only go in the handle's close callback, so a failure after it cannot simply throw.
+  static std::unique_ptr<Backend> Make(napi_env env, int epfd, std::function<void()> ready) {
+    uv_loop_t* loop;
+    NAPI_THROW_IF_FAILED(env, napi_get_uv_event_loop(env, &loop), nullptr);
+    auto self = std::make_unique<LibuvBackend>(std::move(ready));
+    self->loop_ = loop;
+    int rc = uv_poll_init(loop, &self->poll_, epfd);
+    if (rc < 0) ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
+    self->poll_.data = self.get();
+    uv_unref(reinterpret_cast<uv_handle_t*>(&self->poll_));
+    rc = uv_poll_start(&self->poll_, UV_READABLE, [](uv_poll_t* handle, int, int) {
+      static_cast<LibuvBackend*>(handle->data)->ready_();
+    });
+    if (rc < 0) {
+      LibuvBackend* orphan = self.release();
+      orphan->Close([orphan] { delete orphan; });
+      ThrowErrno(Napi::Env(env), -rc, "uv_poll_start");
+    }
+    return self;
+  }
+
+  void Hold(bool hold) override {
+    if (hold)
+      uv_ref(reinterpret_cast<uv_handle_t*>(&poll_));
+    else
+      uv_unref(reinterpret_cast<uv_handle_t*>(&poll_));
+  }
+
+  void Close(std::function<void()> done) override {
+    done_ = std::move(done);
+    uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* handle) {
+      // done() frees the engine and this backend with it: take it off the object first.
+      std::function<void()> done = std::move(static_cast<LibuvBackend*>(handle->data)->done_);
+      done();
+    });
+  }
+
+  void Stats(Napi::Object out) const override {
+    // As libuv counts them (uv_walk): the loop's poll handles (the engine's one) and all its handles
+    // but timers (V8's delayed tasks make timers of their own as they please).
+    struct {
+      size_t polls = 0, others = 0;
+    } count;
+    uv_walk(
+        loop_,
+        [](uv_handle_t* handle, void* arg) {
+          auto* c = static_cast<decltype(count)*>(arg);
+          if (handle->type == UV_POLL) c->polls++;
+          else if (handle->type != UV_TIMER) c->others++;
+        },
+        &count);
+    out["loopPollHandles"] = count.polls;
+    out["loopOtherHandles"] = count.others;
+  }
+
+ private:
+  uv_loop_t* loop_ = nullptr;
+  uv_poll_t poll_;
+  std::function<void()> done_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> MakeLibuvBackend(napi_env env, int epfd, std::function<void()> ready) {
+  return LibuvBackend::Make(env, epfd, std::move(ready));
+}
+
+}  // namespace sockfd
