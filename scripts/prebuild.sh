@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run prebuild: the binaries the tarball ships, prebuilds/linux-{x64,arm64}/sockfd.glibc.node
+# npm run build:prebuilds: the binaries the tarball ships, prebuilds/linux-{x64,arm64}/sockfd.glibc.node
 # (prebuildify --napi: one N-API binary per platform and arch serves every Node version). linux-arm64
 # is cross-compiled with Debian's g++-aarch64-linux-gnu. Both are built in a scratch copy of the
 # sources, since prebuildify moves its output out of build/: the clone's own build stays as it is.

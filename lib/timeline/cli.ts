@@ -22,7 +22,7 @@ const usage = `Usage: sockfd-timeline [--svg FILE] [--html FILE] [--calls sockfd
 Runs the command, and prints its socket calls and the TCP segments between its ends on one time line
 (the command's own output goes to stderr, so that stdout is the timeline alone).
   --svg FILE, --html FILE  also draw it as a sequence diagram (client and server lanes, segments as arrows)
-  --calls sockfd           the calls from SOCKFD_TRACE (the default for node and .js commands)
+  --calls sockfd           the calls from SOCKFD_TRACE (the default for node, bun, deno, npx, tsx and .js commands)
   --calls strace           the calls from strace -f (the default for any other command: C, Python...)
   --interface IF           where to capture (default lo)
 Capturing segments needs CAP_NET_RAW (root); without it the calls are still shown.`;
@@ -71,7 +71,9 @@ function parseArgs(argv: string[]): Options {
 }
 
 const isScript = (file: string) => /\.(c|m)?js$/.test(file);
-const isNode = (cmd: string) => /^node(js)?$/.test(basename(cmd)) || isScript(cmd);
+// A JavaScript runtime, or a launcher of one (npx, tsx): its sockfd calls come from the addon's own
+// trace, where strace would also show the runtime's and npm's own calls.
+const runsJavaScript = (cmd: string) => /^(node(js)?|bun|bunx|deno|npx|tsx|ts-node)$/.test(basename(cmd)) || isScript(cmd);
 
 async function main(): Promise<number> {
   let options: Options;
@@ -84,7 +86,7 @@ async function main(): Promise<number> {
   let [cmd, ...args] = options.command as [string, ...string[]];
   if (isScript(cmd)) [cmd, args] = [process.execPath, [cmd, ...args]];
   const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
-  const calls = options.calls ?? (isNode(cmd) || !hasStrace ? 'sockfd' : 'strace');
+  const calls = options.calls ?? (runsJavaScript(cmd) || !hasStrace ? 'sockfd' : 'strace');
   if (calls === 'strace' && !hasStrace) {
     console.error('sockfd-timeline: --calls strace needs strace (apt-get install strace)');
     return 2;

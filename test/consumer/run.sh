@@ -17,7 +17,7 @@ step() { printf '\n--> %s\n' "$*"; }
 if [ $# -gt 0 ]; then
   tgz=$(realpath "$1")
 else
-  step "npm pack (prepack: npm run prebuild)"
+  step "npm pack (prepack: npm run build:prebuilds)"
   (cd "$clone" && npm pack --silent --pack-destination "$work" >/dev/null)
   tgz=$(ls "$work"/sockfd-*.tgz)
 fi
