@@ -33,6 +33,13 @@ const COLORS: Record<ContenderId, string> = {
   'c-epoll': '#969696',
   baseline: '#9ecae1',
   'baseline-sync': '#c6dbef',
+  thread: '#6a51a3',
+  'bun-promises': '#b8860b',
+  'bun-net': '#f0c75e',
+  bun: '#8c6d31',
+  'deno-promises': '#17becf',
+  'deno-net': '#9edae5',
+  deno: '#0b6e79',
 };
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

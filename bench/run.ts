@@ -26,7 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chart, type ChartTarget } from './chart.js';
 import { pattern } from './common.js';
-import { CONTENDERS, type ContenderId, fileSize, fmt, fmtIn, isSockfd, ratio, type Summary, type Workload, workloads } from './workloads.js';
+import { CONTENDERS, type ContenderId, fileSize, fmt, fmtIn, isSockfd, ratio, runtimeOf, type Summary, type Workload, workloads } from './workloads.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -74,7 +74,21 @@ function buildC(): string {
 
 const benchC = buildC();
 
+// Bun and Deno: $SOCKFD_BUN / $SOCKFD_DENO, else on PATH; their contenders are skipped without them.
+function findRuntime(name: 'bun' | 'deno'): string | undefined {
+  const bin = process.env[`SOCKFD_${name.toUpperCase()}`] || name;
+  return spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0 ? bin : undefined;
+}
+const runtimes = { bun: findRuntime('bun'), deno: findRuntime('deno') };
+
 function argv(c: ContenderId, role: 'server' | 'client'): string[] {
+  const script = (name: string) => join(root, `dist/bench/contender-${name}.js`);
+  const runtime = runtimeOf(c);
+  if (runtime !== undefined) {
+    const file = script(c === runtime ? runtime : c.endsWith('-net') ? 'node' : 'promises');
+    return runtime === 'bun' ? [runtimes.bun!, file, role] : [runtimes.deno!, 'run', '-A', file, role];
+  }
+  if (c === 'thread') return ['env', 'SOCKFD_ENGINE=thread', process.execPath, script('promises'), role];
   if (c === 'c') return [benchC, role];
   if (c === 'c-epoll') return [benchC, role, 'epoll'];
   if (c === 'baseline') return [process.execPath, join(resolve(baseline!), 'dist/bench/contender-promises.js'), role];
@@ -300,6 +314,7 @@ const machine = {
   cores: cpus().length,
   memGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
+  ...Object.fromEntries(Object.entries(runtimes).flatMap(([name, bin]) => (bin ? [[name, spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim()]] : []))),
   kernel: release(),
   date: new Date().toISOString(),
 };
@@ -310,12 +325,15 @@ async function main(): Promise<void> {
   const selected = workloads(quick, file)
     .filter((w) => !only || new RegExp(only).test(w.id))
     .map((w) => (pick ? { ...w, contenders: w.contenders.filter((c) => pick.includes(c)) } : w))
+    .map((w) => ({ ...w, contenders: w.contenders.filter((c) => { const r = runtimeOf(c); return r === undefined || runtimes[r] !== undefined; }) }))
     // (not the receive-call workloads: a baseline older than them would run another loop under their name)
     .map((w) => (baseline && !w.id.startsWith('calls-') ? { ...w, contenders: w.contenders.flatMap((c) => (c === 'promises' ? [c, 'baseline' as const] : c === 'sync' ? [c, 'baseline-sync' as const] : [c])) } : w))
     .filter((w) => w.contenders.length > 0);
   if (selected.some((w) => w.id.startsWith('file-'))) writeFileSync(file, pattern(fileSize(quick))); // bytes i % PERIOD
   console.log(`sockfd benchmark, ${mode} run: ${runs} runs after a warm-up, medians`);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}\n`);
+  const absent = (['bun', 'deno'] as const).filter((r) => runtimes[r] === undefined);
+  if (absent.length) console.log(`${absent.join(' and ')} not found (PATH, or $SOCKFD_BUN / $SOCKFD_DENO): their contenders are left out\n`);
   console.log(`pinned with taskset: ${placements.map((p) => `${PLACEMENT_LABEL[p]} (${p === 'same' ? `server and client on CPU ${lastCpu}` : `server on CPU 0, client on CPU ${lastCpu}`})`).join('; ')}\n`);
   console.log(header);
   const started = Date.now();
@@ -453,6 +471,10 @@ function evaluateTargets(summaries: Summary[], syscalls: Record<string, Record<s
     atLeast('file-sendfile', 'promises', 'node', 2, 'file, awaited sendfile >= 2x a node:fs read stream piped to the socket');
     if (label === PLACEMENT_LABEL.same) atLeast('tcp-pp-64', 'epoll', 'c-epoll', 0.6, 'TCP ping-pong 64 B, sockfd epoll >= 0.6x C epoll');
     atLeast('tcp-conns-8', 'epoll', 'node', 2, 'TCP 8 connections, sockfd epoll >= 2x node:net');
+    // the runtimes: the portable backend against libuv's on Node, sockfd against each runtime's own sockets
+    atLeast('tcp-pp-64', 'thread', 'promises', 0.8, 'TCP ping-pong 64 B, the thread backend >= 0.8x the libuv backend');
+    atLeast('tcp-pp-64', 'bun-promises', 'bun', 1, 'TCP ping-pong 64 B, sockfd/promises under Bun >= 1.0x Bun.listen/connect');
+    atLeast('tcp-pp-64', 'deno-promises', 'deno', 1, 'TCP ping-pong 64 B, sockfd/promises under Deno >= 1.0x Deno.listen/connect');
     atLeast('tcp-pipeline-16', 'epoll', 'node', 2, 'TCP 16 in flight, sockfd epoll >= 2x node:net');
     const calls = byId.get('calls');
     if (calls?.results.sync && calls.results.c) {

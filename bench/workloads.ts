@@ -1,7 +1,9 @@
 // The workloads of npm run bench: what the server and the client of each contender are told to do,
 // with the same sizes and counts for every contender, and how a run's answer becomes its figure.
 
-export type ContenderId = 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll' | 'baseline' | 'baseline-sync';
+export type ContenderId =
+  | 'promises' | 'sync' | 'epoll' | 'node' | 'c' | 'c-epoll' | 'baseline' | 'baseline-sync'
+  | 'thread' | 'bun-promises' | 'bun-net' | 'bun' | 'deno-promises' | 'deno-net' | 'deno';
 
 export const CONTENDERS: Record<ContenderId, string> = {
   promises: 'sockfd/promises',
@@ -12,10 +14,25 @@ export const CONTENDERS: Record<ContenderId, string> = {
   'c-epoll': 'C epoll',
   baseline: 'promises @base', // sockfd/promises of another checkout (--baseline DIR)
   'baseline-sync': 'sync @base', // its sync layer
+  // the runtimes (bench/run.ts finds bun and deno on PATH, or skips them)
+  thread: 'promises thread', // sockfd/promises on Node with the waiter-thread backend (SOCKFD_ENGINE=thread)
+  'bun-promises': 'bun sockfd',
+  'bun-net': 'bun node:net',
+  bun: 'Bun.listen',
+  'deno-promises': 'deno sockfd',
+  'deno-net': 'deno node:net',
+  deno: 'Deno.listen',
 };
 
+/** The contenders that run in another runtime than the Node running the bench. */
+export const runtimeOf = (c: ContenderId): 'bun' | 'deno' | undefined => (c.startsWith('bun') ? 'bun' : c.startsWith('deno') ? 'deno' : undefined);
+
+/** Where the runtimes are compared: sockfd/promises with each engine backend, and under Bun and Deno beside their own sockets. */
+const RUNTIMES: ContenderId[] = ['thread', 'bun-promises', 'bun-net', 'bun', 'deno-promises', 'deno-net', 'deno'];
+
 /** The contenders that are sockfd: their rows get ratios against node and C. */
-export const isSockfd = (c: string): c is ContenderId => c === 'promises' || c === 'sync' || c === 'epoll' || c === 'baseline' || c === 'baseline-sync';
+export const isSockfd = (c: string): c is ContenderId =>
+  ['promises', 'sync', 'epoll', 'baseline', 'baseline-sync', 'thread', 'bun-promises', 'deno-promises'].includes(c);
 
 export interface Workload {
   id: string;
@@ -85,7 +102,7 @@ export function workloads(quick: boolean, file = ''): Workload[] {
       id: `tcp-pp-${size >= 1024 ? `${size / 1024}k` : size}`,
       title: `TCP ping-pong ${name}`,
       unit: 'rt/s',
-      contenders: size === 64 ? [...ALL, 'epoll', 'c-epoll'] : ALL,
+      contenders: size === 64 ? [...ALL, 'epoll', 'c-epoll', ...RUNTIMES] : ALL,
       server: 'echo conns=1',
       client: `pingpong size=${size} count=${count}`,
       strace: size === 64 ? q(2_000, 10_000) : undefined,
@@ -126,7 +143,7 @@ export function workloads(quick: boolean, file = ''): Workload[] {
       id: `bulk-${name}`,
       title: `TCP bulk, ${name.replace('k', ' KiB').replace('m', ' MiB')} writes`,
       unit: 'MiB/s',
-      contenders: ALL,
+      contenders: write === 65536 ? [...ALL, ...RUNTIMES] : ALL,
       server: `sink total=${total} nodelay=0`,
       client: `bulk total=${total} write=${write} nodelay=0`,
       label: tcpLabel,
@@ -157,7 +174,7 @@ export function workloads(quick: boolean, file = ''): Workload[] {
     id: 'accept',
     title: 'TCP accept/connect',
     unit: 'conn/s',
-    contenders: ALL,
+    contenders: [...ALL, ...RUNTIMES],
     server: `accept count=${conns} size=64`,
     client: `connect count=${conns} size=64`,
     label: tcpLabel,

@@ -232,7 +232,9 @@ describe.skipIf(spawnSync('strace', ['-V']).status !== 0)('libuv never sees a so
       await Promise.all(waits);
       for (const pair of pairs) for (const fd of pair) s.close(fd);
     `;
-    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=epoll_ctl', process.execPath, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    // (the libuv backend's property: the thread backend puts no fd on libuv's loop at all)
+    const env = { ...process.env, SOCKFD_ENGINE: 'libuv' };
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=epoll_ctl', process.execPath, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000, env });
     expect(r.status, r.stderr).toBe(0);
     // The engine's epoll fd: the one the sockets are added to, edge-triggered. libuv's: the one that
     // fd is added to. No socket fd is ever added to any epoll but the engine's.

@@ -9,17 +9,24 @@
 
 #include <napi.h>
 
+#include <sys/epoll.h>
+
 #include <functional>
 #include <memory>
 #include <vector>
 
 namespace sockfd {
 
+// Events taken from the epoll fd at a time.
+constexpr int kMaxEvents = 128;
+
+// Called on the JS thread, within no scope of the backend's (the engine opens them), with events the
+// backend has taken from the engine's epoll fd.
+using Ready = std::function<void(const epoll_event* events, int n)>;
+
 class Backend {
  public:
-  // Calls `ready` on the JS thread, within no scope of its own (the engine opens them), each time the
-  // epoll fd may be readable.
-  explicit Backend(std::function<void()> ready) : ready_(std::move(ready)) {}
+  explicit Backend(Ready ready) : ready_(std::move(ready)) {}
   virtual ~Backend() = default;
   Backend(const Backend&) = delete;
   Backend& operator=(const Backend&) = delete;
@@ -36,13 +43,13 @@ class Backend {
   virtual std::vector<int> Fds() const { return {}; }
 
  protected:
-  std::function<void()> ready_;
+  Ready ready_;
 };
 
 enum class BackendKind { kLibuv, kThread };
 
 // Each returns the backend watching `epfd`, or throws a JS error (the syscall or Node-API call that failed).
-std::unique_ptr<Backend> MakeLibuvBackend(napi_env env, int epfd, std::function<void()> ready);
-std::unique_ptr<Backend> MakeThreadBackend(napi_env env, int epfd, std::function<void()> ready);
+std::unique_ptr<Backend> MakeLibuvBackend(napi_env env, int epfd, Ready ready);
+std::unique_ptr<Backend> MakeThreadBackend(napi_env env, int epfd, Ready ready);
 
 }  // namespace sockfd

@@ -47,7 +47,6 @@ namespace sockfd {
 namespace {
 
 constexpr int kMaxPerEvent = 64;
-constexpr int kMaxEvents = 128;
 // Writability joins the interest the first time a write has to wait on the fd, and stays: a datagram
 // or AF_UNIX socket reports EPOLLOUT each time the peer takes a message (its buffer space comes back),
 // which would wake the loop once per message for nothing if every socket asked for it.
@@ -114,7 +113,7 @@ class Engine {
   // Ends the waiting operation started with `token`: rejects it with `reason`, or (expire) resolves it
   // with its Expired() value. False if no such operation waits.
   bool Cancel(Napi::Env env, double token, Napi::Value reason, bool expire);
-  void OnEvents();
+  void OnEvents(const epoll_event* events, int n);
   // Marks each event's fd ready and completes what waits on it.
   void Dispatch(Napi::Env env, const epoll_event* events, int n);
   void Teardown(napi_async_cleanup_hook_handle hook);
@@ -317,7 +316,7 @@ void Engine::Start(Napi::Env env) {
       NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name));
       NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context_));
     }
-    auto ready = [this] { OnEvents(); };
+    auto ready = [this](const epoll_event* events, int n) { OnEvents(events, n); };
     backend_ = kind_ == BackendKind::kLibuv ? MakeLibuvBackend(env, epfd_, ready) : MakeThreadBackend(env, epfd_, ready);
   } catch (...) {
     ::close(epfd_);
@@ -369,12 +368,7 @@ void Engine::Drain(Napi::Env env, FdState* state, Direction d) {
   if (!state->released && state->ready[d] && !state->queue[d].empty()) Rearm(state);
 }
 
-void Engine::OnEvents() {
-  epoll_event events[kMaxEvents];
-  int n;
-  do n = epoll_wait(epfd_, events, kMaxEvents, 0);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) return;
+void Engine::OnEvents(const epoll_event* events, int n) {
   Napi::Env env(this->env);
   napi_handle_scope handle_scope;
   if (napi_open_handle_scope(env, &handle_scope) != napi_ok) return;

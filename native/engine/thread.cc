@@ -1,8 +1,10 @@
 // The portable backend, for Node-API runtimes without a real libuv loop (Bun, Deno; on Node when
-// SOCKFD_ENGINE=thread): a waiter thread blocks in epoll_wait until the engine's epoll fd is readable,
-// then wakes the JS thread through a napi_threadsafe_function and waits until the engine has taken
-// the events (the epoll fd sits in the waiter's own epoll set with EPOLLONESHOT, re-armed by the JS
-// thread after each wake-up), so one readiness costs one wake-up and the thread never spins.
+// SOCKFD_ENGINE=thread): a waiter thread blocks in epoll_wait on the engine's epoll fd and hands each
+// batch of events to the JS thread through a napi_threadsafe_function (in order: its queue is FIFO).
+// The sockets are registered edge-triggered, so the waiter may wait again at once: it is woken only by
+// new edges, never spins, and the JS thread makes no syscall of its own to learn what is ready. An
+// event that arrives for an fd released meanwhile is dropped by the engine (its key names the fd's
+// generation).
 //
 // - The loop is held through napi_ref/unref_threadsafe_function, only while an operation waits.
 // - Teardown: the thread is stopped (an eventfd in its set) and joined before the runtime finalizes
@@ -30,15 +32,22 @@ namespace sockfd {
 
 namespace {
 
-constexpr uint64_t kEngineFd = 0;
-constexpr uint64_t kStopFd = 1;
+// The stop eventfd's key in the engine's epoll set: no socket's (theirs are generation << 32 | fd,
+// generations counting from 1).
+constexpr uint64_t kStopKey = 0;
+
+// One wake-up's events, from the waiter thread to the JS thread.
+struct Batch {
+  int n;
+  epoll_event events[kMaxEvents];
+};
 
 class ThreadBackend final : public Backend {
  public:
-  ThreadBackend(napi_env env, int epfd, std::function<void()> ready) : Backend(std::move(ready)), env_(env), epfd_(epfd) {}
+  ThreadBackend(napi_env env, int epfd, Ready ready) : Backend(std::move(ready)), env_(env), epfd_(epfd) {}
   ~ThreadBackend() override { Stop(false); }
 
-  static std::unique_ptr<Backend> Make(napi_env env, int epfd, std::function<void()> ready) {
+  static std::unique_ptr<Backend> Make(napi_env env, int epfd, Ready ready) {
     auto self = std::make_unique<ThreadBackend>(env, epfd, std::move(ready));
     self->Start();
     return self;
@@ -59,12 +68,7 @@ class ThreadBackend final : public Backend {
 
   void Stats(Napi::Object out) const override { out["waiterThreads"] = thread_.joinable() ? 1 : 0; }
 
-  std::vector<int> Fds() const override {
-    std::vector<int> fds;
-    for (int fd : {outer_, stop_})
-      if (fd >= 0) fds.push_back(fd);
-    return fds;
-  }
+  std::vector<int> Fds() const override { return stop_ >= 0 ? std::vector<int>{stop_} : std::vector<int>{}; }
 
  private:
   // The threadsafe function's context (see the top of the file).
@@ -76,12 +80,8 @@ class ThreadBackend final : public Backend {
     Napi::Env env(env_);
     stop_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (stop_ < 0) ThrowErrno(env, errno, "eventfd");
-    outer_ = epoll_create1(EPOLL_CLOEXEC);
-    if (outer_ < 0) ThrowErrno(env, errno, "epoll_create1");
-    epoll_event stop{EPOLLIN, {.u64 = kStopFd}};
-    if (epoll_ctl(outer_, EPOLL_CTL_ADD, stop_, &stop) < 0) ThrowErrno(env, errno, "epoll_ctl");
-    epoll_event engine{EPOLLIN | EPOLLONESHOT, {.u64 = kEngineFd}};
-    if (epoll_ctl(outer_, EPOLL_CTL_ADD, epfd_, &engine) < 0) ThrowErrno(env, errno, "epoll_ctl");
+    epoll_event stop{EPOLLIN, {.u64 = kStopKey}};
+    if (epoll_ctl(epfd_, EPOLL_CTL_ADD, stop_, &stop) < 0) ThrowErrno(env, errno, "epoll_ctl");
 
     napi_value name;
     NAPI_THROW_IF_FAILED_VOID(env_, napi_create_string_utf8(env_, "sockfd", NAPI_AUTO_LENGTH, &name));
@@ -112,27 +112,24 @@ class ThreadBackend final : public Backend {
   // The waiter thread.
   void Run() {
     for (;;) {
-      epoll_event events[2];
-      int n = epoll_wait(outer_, events, 2, -1);
+      auto batch = std::make_unique<Batch>();
+      int n = epoll_wait(epfd_, batch->events, kMaxEvents, -1);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return;
-      bool ready = false;
-      for (int i = 0; i < n; i++) {
-        if (events[i].data.u64 == kStopFd) return;
-        ready = true;
-      }
-      if (ready && napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) != napi_ok) return;
+      for (int i = 0; i < n; i++)
+        if (batch->events[i].data.u64 == kStopKey) return;
+      batch->n = n;
+      if (napi_call_threadsafe_function(tsfn_, batch.get(), napi_tsfn_nonblocking) != napi_ok) return;
+      batch.release();  // the JS thread's now
     }
   }
 
-  // On the JS thread: the engine takes the events, then the waiter may wait again.
-  static void Wake(napi_env env, napi_value, void* context, void*) {
-    auto* link = static_cast<Link*>(context);
-    ThreadBackend* self = link->backend.load();
+  // On the JS thread: the engine takes the events.
+  static void Wake(napi_env env, napi_value, void* context, void* data) {
+    std::unique_ptr<Batch> batch(static_cast<Batch*>(data));
+    ThreadBackend* self = static_cast<Link*>(context)->backend.load();
     if (env == nullptr || self == nullptr) return;  // the environment is going
-    self->ready_();
-    epoll_event engine{EPOLLIN | EPOLLONESHOT, {.u64 = kEngineFd}};
-    epoll_ctl(self->outer_, EPOLL_CTL_MOD, self->epfd_, &engine);
+    self->ready_(batch->events, batch->n);
   }
 
   static void Finalize(napi_env, void* data, void*) { delete static_cast<Link*>(data); }
@@ -159,14 +156,12 @@ class ThreadBackend final : public Backend {
       if (!teardown) napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
       tsfn_ = nullptr;
     }
-    if (outer_ >= 0) ::close(outer_);
-    if (stop_ >= 0) ::close(stop_);
-    outer_ = stop_ = -1;
+    if (stop_ >= 0) ::close(stop_);  // which also takes it out of the engine's epoll set
+    stop_ = -1;
   }
 
   const napi_env env_;
   const int epfd_;
-  int outer_ = -1;
   int stop_ = -1;
   napi_threadsafe_function tsfn_ = nullptr;
   Link* link_ = nullptr;
@@ -176,7 +171,7 @@ class ThreadBackend final : public Backend {
 
 }  // namespace
 
-std::unique_ptr<Backend> MakeThreadBackend(napi_env env, int epfd, std::function<void()> ready) {
+std::unique_ptr<Backend> MakeThreadBackend(napi_env env, int epfd, Ready ready) {
   return ThreadBackend::Make(env, epfd, std::move(ready));
 }
 

@@ -8,28 +8,29 @@
 
 #include <uv.h>
 
+#include <cerrno>
+
 namespace sockfd {
 
 namespace {
 
 class LibuvBackend final : public Backend {
  public:
-  explicit LibuvBackend(std::function<void()> ready) : Backend(std::move(ready)) {}
+  explicit LibuvBackend(Ready ready) : Backend(std::move(ready)) {}
 
   // A factory rather than a constructor: once uv_poll_init has put the handle on the loop, the object
   // may only go in the handle's close callback, so a failure after it cannot simply throw.
-  static std::unique_ptr<Backend> Make(napi_env env, int epfd, std::function<void()> ready) {
+  static std::unique_ptr<Backend> Make(napi_env env, int epfd, Ready ready) {
     uv_loop_t* loop;
     NAPI_THROW_IF_FAILED(env, napi_get_uv_event_loop(env, &loop), nullptr);
     auto self = std::make_unique<LibuvBackend>(std::move(ready));
     self->loop_ = loop;
+    self->epfd_ = epfd;
     int rc = uv_poll_init(loop, &self->poll_, epfd);
     if (rc < 0) ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
     self->poll_.data = self.get();
     uv_unref(reinterpret_cast<uv_handle_t*>(&self->poll_));
-    rc = uv_poll_start(&self->poll_, UV_READABLE, [](uv_poll_t* handle, int, int) {
-      static_cast<LibuvBackend*>(handle->data)->ready_();
-    });
+    rc = uv_poll_start(&self->poll_, UV_READABLE, [](uv_poll_t* handle, int, int) { static_cast<LibuvBackend*>(handle->data)->Take(); });
     if (rc < 0) {
       LibuvBackend* orphan = self.release();
       orphan->Close([orphan] { delete orphan; });
@@ -73,14 +74,24 @@ class LibuvBackend final : public Backend {
   }
 
  private:
+  // The loop says the epoll fd is readable: take what it holds, without waiting.
+  void Take() {
+    epoll_event events[kMaxEvents];
+    int n;
+    do n = epoll_wait(epfd_, events, kMaxEvents, 0);
+    while (n < 0 && errno == EINTR);
+    if (n > 0) ready_(events, n);
+  }
+
   uv_loop_t* loop_ = nullptr;
+  int epfd_ = -1;
   uv_poll_t poll_;
   std::function<void()> done_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> MakeLibuvBackend(napi_env env, int epfd, std::function<void()> ready) {
+std::unique_ptr<Backend> MakeLibuvBackend(napi_env env, int epfd, Ready ready) {
   return LibuvBackend::Make(env, epfd, std::move(ready));
 }
 
