@@ -1,6 +1,6 @@
 // The awaitable forms of accept(2), connect(2), send(2), recv(2), sendto(2), recvfrom(2), read(2),
 // write(2), readv(2), writev(2), and sendAll (send(2) until every byte is written), for sockfd/promises. Arguments are validated exactly as in the
-// sync bindings; each binding takes one more argument, the cancellation token (see watcher.h).
+// sync bindings; each binding takes one more argument, the cancellation token (see engine/engine.h).
 //
 // The send/recv family passes MSG_DONTWAIT, so an attempt never sleeps whatever the fd's O_NONBLOCK
 // says; accept and connect have no such flag, so the engine sets O_NONBLOCK on their fd first.

@@ -168,7 +168,7 @@ void InitNetdb(Napi::Env env, Napi::Object exports);
 void InitIf(Napi::Env env, Napi::Object exports);
 void InitSendfile(Napi::Env env, Napi::Object exports);
 
-// ---- the readiness engine (watcher.cc) ------------------------------------------------------------
+// ---- the readiness engine (engine/engine.cc) -----------------------------------------------------
 
 // Drops this environment's readiness state for fd: pending operations reject with ECANCELED and the fd
 // leaves the engine's epoll set. close() calls it before close(2), and every call that creates an fd

@@ -26,8 +26,9 @@
 //   the fd leaves the epoll set before it may be closed. While they settle, a new call on the fd (a
 //   setter on Object.prototype re-entering) rejects with ECANCELED too, rather than start waiting on an
 //   fd about to be closed. States are freed only when no engine code is on the stack (Busy).
-// - Environment teardown (Worker exit): an async cleanup hook drops every operation, closes the fds of
-//   Socket objects, stops the backend, then closes its epoll fd, before the runtime closes the loop.
+// - Environment teardown (Worker exit): a cleanup hook (async for libuv's handle) drops every
+//   operation, closes the fds of Socket objects, stops the backend, then closes the epoll fd, before
+//   the runtime closes the loop.
 #include "engine.h"
 
 #include "backend.h"
@@ -172,7 +173,10 @@ class Engine {
   // Only for fds a syscall has just shown to be open, so the table stays as small as the fd table.
   FdState* Create(int fd) {
     if (static_cast<size_t>(fd) >= fds_.size()) fds_.resize(fd + 1, nullptr);
-    if (fds_[fd] == nullptr) fds_[fd] = new FdState(fd, next_generation_++);
+    if (fds_[fd] == nullptr) {
+      fds_[fd] = new FdState(fd, next_generation_);
+      if (++next_generation_ == 0) next_generation_ = 1;  // key 0 is no socket's (thread.cc's stop key)
+    }
     return fds_[fd];
   }
   void Start(Napi::Env env);

@@ -1,6 +1,7 @@
 // The readiness engine behind sockfd/promises: an awaitable syscall is tried at once and, only if the
-// kernel says EAGAIN / EINPROGRESS, waits for readiness on the environment's libuv loop (through the
-// engine's own epoll fd, see watcher.cc) and is tried again. Socket I/O never touches the thread pool.
+// kernel says EAGAIN / EINPROGRESS, waits for readiness on the environment's event loop (through the
+// engine's own epoll fd and a backend, see engine.cc and backend.h) and is tried again. Socket I/O
+// never touches the thread pool.
 #pragma once
 
 #include "../sockfd.h"

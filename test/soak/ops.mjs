@@ -80,6 +80,15 @@ function listener(family, addr) {
   return [fd, family === s.AF_INET ? s.getsockname(fd) : addr];
 }
 
+// The readiness engine starts (its epoll fd, and the waiter's eventfd under SOCKFD_ENGINE=thread) at
+// the first wait: make one first, so that the baseline holds them.
+{
+  const [x, y] = s.socketpair(s.AF_UNIX, s.SOCK_STREAM);
+  setImmediate(() => s.send(y, 'x'));
+  await p.recv(x, new Uint8Array(1));
+  s.close(x);
+  s.close(y);
+}
 const fdsAtStart = fdCount();
 const statsAtStart = native.engineStats();
 const [tcp, tcpAddr] = listener(s.AF_INET, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
@@ -117,7 +126,7 @@ const report = {
   opsPerSecond: Math.round(ops / seconds),
   fds: { start: fdsAtStart, end: fdsAtEnd, maxDuring: Math.max(...samples.map((x) => x.fds)) },
   rss: { afterWarmup: mib(afterWarmup[0]), max: mib(Math.max(...afterWarmup)), end: mib(afterWarmup.at(-1)), growth: mib(growth), bound: mib(rssBound) },
-  engine: { start: statsAtStart, end: statsAtEnd, maxFdStates: Math.max(...samples.map((x) => x.fdStates)), maxRegistered: Math.max(...samples.map((x) => x.registered)), maxLoopPollHandles: Math.max(...samples.map((x) => x.loopPollHandles)) },
+  engine: { start: statsAtStart, end: statsAtEnd, maxFdStates: Math.max(...samples.map((x) => x.fdStates)), maxRegistered: Math.max(...samples.map((x) => x.registered)), maxLoopPollHandles: Math.max(...samples.map((x) => x.loopPollHandles ?? 0)) },
   rssSamples: samples.map((x) => `${x.ops}: ${mib(x.rss)}`),
 };
 console.log(JSON.stringify(report, null, 2));
@@ -126,7 +135,8 @@ const failures = [];
 if (fdsAtEnd !== fdsAtStart) failures.push(`fd count ${fdsAtStart} -> ${fdsAtEnd}`);
 if (growth > rssBound) failures.push(`RSS grew ${mib(growth)} after warm-up (bound ${mib(rssBound)})`);
 for (const key of Object.keys(statsAtStart)) {
-  if (statsAtEnd[key] !== statsAtStart[key]) failures.push(`engine ${key} ${statsAtStart[key]} -> ${statsAtEnd[key]}`);
+  const [was, is] = [JSON.stringify(statsAtStart[key]), JSON.stringify(statsAtEnd[key])];
+  if (was !== is) failures.push(`engine ${key} ${was} -> ${is}`);
 }
 if (failures.length) {
   console.error(`soak FAILED: ${failures.join('; ')}`);
