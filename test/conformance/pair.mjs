@@ -1,4 +1,5 @@
-// For sockfd-timeline under each runtime: a connection made and closed with sync calls.
+// For sockfd-timeline, in the consumer installs and under each runtime: a connection made and
+// closed with sync calls.
 import { accept, AF_INET, bind, close, connect, getsockname, listen, socket, SOCK_STREAM } from 'sockfd';
 
 const l = socket(AF_INET, SOCK_STREAM, 0);

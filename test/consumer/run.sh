@@ -104,16 +104,7 @@ compile "$work/a"
 smoke "$work/a" "$node20" "$node22" "$node24"
 
 step "(a) npx sockfd-timeline, the command the package installs"
-cat >"$work/a/pair.mjs" <<'EOF'
-import { accept, AF_INET, bind, close, connect, getsockname, listen, socket, SOCK_STREAM } from 'sockfd';
-const l = socket(AF_INET, SOCK_STREAM, 0);
-bind(l, { family: 'AF_INET', address: '127.0.0.1', port: 0 });
-listen(l, 1);
-const c = socket(AF_INET, SOCK_STREAM, 0);
-connect(c, getsockname(l));
-const a = accept(l).fd;
-[c, a, l].forEach((fd) => close(fd));
-EOF
+cp "$clone/test/conformance/pair.mjs" "$work/a/pair.mjs"
 timeline=$(clean "$work/a" npx --no-install sockfd-timeline -- node pair.mjs)
 echo "$timeline"
 grep -q ' client  connect(' <<<"$timeline" || { echo "sockfd-timeline showed no connect()" >&2; exit 1; }
