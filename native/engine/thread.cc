@@ -7,7 +7,7 @@
 // generation).
 //
 // - The loop is held through napi_ref/unref_threadsafe_function, only while an operation waits.
-// - Teardown: the thread is stopped (an eventfd in its set) and joined before the runtime finalizes
+// - Teardown: the thread is stopped (an eventfd in the epoll set) and joined before the runtime finalizes
 //   the threadsafe function, so it never calls a finalized one: in Node the threadsafe function is
 //   finalized by a cleanup hook of its own, and ours is added after it, so it runs first (hooks run
 //   in reverse order). The function is not released at teardown: the runtime finalizes it with the

@@ -30,7 +30,9 @@ class LibuvBackend final : public Backend {
     if (rc < 0) ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
     self->poll_.data = self.get();
     uv_unref(reinterpret_cast<uv_handle_t*>(&self->poll_));
-    rc = uv_poll_start(&self->poll_, UV_READABLE, [](uv_poll_t* handle, int, int) { static_cast<LibuvBackend*>(handle->data)->Take(); });
+    rc = uv_poll_start(&self->poll_, UV_READABLE, [](uv_poll_t* handle, int, int) {
+      static_cast<LibuvBackend*>(handle->data)->Take();
+    });
     if (rc < 0) {
       LibuvBackend* orphan = self.release();
       orphan->Close([orphan] { delete orphan; });
