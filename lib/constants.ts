@@ -1212,6 +1212,8 @@ export const NO_DATA: number = c.NO_DATA;
 export const NETDB_INTERNAL: number = c.NETDB_INTERNAL;
 /** IF_NAMESIZE: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IF_NAMESIZE: number = c.IF_NAMESIZE;
+/** IFNAMSIZ: an interface name's size, its NUL included (the limit of SO_BINDTODEVICE's name and struct ifreq's). netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
+export const IFNAMSIZ: number = c.IFNAMSIZ;
 /** IFF_UP: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */
 export const IFF_UP: number = c.IFF_UP;
 /** IFF_BROADCAST: an interface flag or size. netdevice(7), https://man7.org/linux/man-pages/man7/netdevice.7.html */

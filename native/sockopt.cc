@@ -6,6 +6,7 @@
 // length, is refused with the length to pass (kOtherOptions).
 #include "sockopt.h"
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/time.h>
@@ -44,7 +45,7 @@ constexpr OtherOption kOtherOptions[] = {
 #ifdef TCP_REPAIR_WINDOW
     {IPPROTO_TCP, TCP_REPAIR_WINDOW, "TCP_REPAIR_WINDOW (struct tcp_repair_window)", 20, false},
 #endif
-    {SOL_SOCKET, SO_BINDTODEVICE, "SO_BINDTODEVICE", 16, true},  // IFNAMSIZ
+    {SOL_SOCKET, SO_BINDTODEVICE, "SO_BINDTODEVICE", IFNAMSIZ, true},
     {SOL_SOCKET, SO_PEERSEC, "SO_PEERSEC", 256, true},
 #ifdef SO_COOKIE
     {SOL_SOCKET, SO_COOKIE, "SO_COOKIE (a 64-bit cookie)", 8, false},

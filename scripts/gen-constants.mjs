@@ -51,6 +51,7 @@ const families = [
   [/^(F|O|FD)_/, 'fcntl(2): a command or a flag', man('fcntl', 2)],
   [/^(FIO|SIOC)/, 'an ioctl request', man('ioctl', 2)],
   [/^(IFF|IF)_/, 'an interface flag or size', man('netdevice', 7)],
+  [/^IFNAMSIZ$/, "an interface name's size, its NUL included (the limit of SO_BINDTODEVICE's name and struct ifreq's)", man('netdevice', 7)],
   [/^(NETLINK|NLM|NLMSG)_/, 'netlink: a protocol, message flag or type', man('netlink', 7)],
   [/^(RTM|RTMGRP|IFLA|IFA|RTA|RTN|RT|RTPROT)_/, 'rtnetlink: a message type, group or attribute', man('rtnetlink', 7)],
   [/^(ETH_P|ARPHRD|PACKET)_/, 'packet sockets: a protocol, hardware type, packet type or option', man('packet', 7)],

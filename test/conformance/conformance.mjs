@@ -172,6 +172,11 @@ async function main() {
     for (const fd of [x, y, c, a, got.fds[0]]) s.close(fd);
   });
 
+  await check('getaddrinfo on the runtime\'s worker pool (localhost)', async () => {
+    const list = await p.getaddrinfo('localhost', '80', { family: s.AF_INET, socktype: s.SOCK_STREAM });
+    assert.deepEqual(list[0].addr, { family: 'AF_INET', address: '127.0.0.1', port: 80 });
+  });
+
   await check('Workers: each with its own engine, waiting at once', async () => {
     let Worker;
     try {

@@ -3,7 +3,8 @@
 # from the package as installed. Installs the tarball (packed here unless given) into a fresh project,
 # gets Node 22, 24 and 26, Bun and Deno as npm packages (this machine's node is the Node 20 run), and
 # under each runtime runs, checked from outside (exit status 0, nothing on stderr):
-#   conformance.mjs     sync calls and errors, awaited calls, cancelling, Socket, fd passing, Workers
+#   conformance.mjs     sync calls and errors, awaited calls, cancelling, Socket, fd passing,
+#                       getaddrinfo on the worker pool, Workers
 #   pending-accept.mjs  a pending accept keeps the process alive until a client comes
 #   idle-socket.mjs     an idle socket does not: the process ends by itself
 #   pair.mjs            under sockfd-timeline: the calls come from the addon's trace (SOCKFD_TRACE)
