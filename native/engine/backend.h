@@ -13,15 +13,15 @@
 
 #include <functional>
 #include <memory>
-#include <vector>
 
 namespace sockfd {
 
 // Events taken from the epoll fd at a time.
 constexpr int kMaxEvents = 128;
 
-// Called on the JS thread, within no scope of the backend's (the engine opens them), with events the
-// backend has taken from the engine's epoll fd.
+// Called on the JS thread with events the backend has taken from the engine's epoll fd, inside a
+// callback scope (so that promise callbacks run when it closes): the backend's own, or the one the
+// runtime runs a threadsafe function's call in. The engine opens its handle scope.
 using Ready = std::function<void(const epoll_event* events, int n)>;
 
 class Backend {
@@ -39,8 +39,8 @@ class Backend {
   virtual void Close(std::function<void()> done) = 0;
   // What the backend has on the loop (the soak test's leak checks).
   virtual void Stats(Napi::Object out) const = 0;
-  // The fds it holds of its own (the engine refuses to let JS close them).
-  virtual std::vector<int> Fds() const { return {}; }
+  // The fd it holds of its own, or -1 (the engine refuses to let JS close it).
+  virtual int Fd() const { return -1; }
 
  protected:
   Ready ready_;

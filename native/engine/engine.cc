@@ -122,13 +122,10 @@ class Engine {
   Napi::Object Stats(Napi::Env env) const;
 
   FdState* Find(int fd) const { return static_cast<size_t>(fd) < fds_.size() ? fds_[fd] : nullptr; }
-  // The engine's own fds: its epoll fd and its backend's.
-  std::vector<int> OwnFds() const {
-    std::vector<int> fds = backend_ != nullptr ? backend_->Fds() : std::vector<int>{};
-    if (epfd_ >= 0) fds.push_back(epfd_);
-    return fds;
-  }
-  // setEngineBackend(): which backend Start() makes; fixed once the engine has started.
+  // The engine's own fds: its epoll fd and its backend's (-1 where there is none).
+  int OwnFd(int i) const { return i == 0 ? epfd_ : backend_ != nullptr ? backend_->Fd() : -1; }
+  bool Owns(int fd) const { return fd >= 0 && (fd == OwnFd(0) || fd == OwnFd(1)); }
+  // setEngineBackend(): which backend Start() makes; fixed once the teardown hook is in (see Hook).
   bool Choose(BackendKind kind) {
     if (hooked_) return kind == kind_;
     kind_ = kind;
@@ -215,7 +212,6 @@ class Engine {
   std::unique_ptr<Backend> backend_;
   bool referenced_ = false;
   bool hooked_ = false;
-  napi_async_context context_ = nullptr;
   napi_async_cleanup_hook_handle hook_ = nullptr;
   std::vector<FdState*> fds_;
   std::vector<bool> owned_;
@@ -311,15 +307,6 @@ void Engine::Start(Napi::Env env) {
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epfd_ < 0) ThrowErrno(env, errno, "epoll_create1");
   try {
-    // The libuv backend's wake-ups come from the loop with no callback scope: the engine opens one, for
-    // which it needs an async context. A threadsafe function's call already runs in one (Node), or the
-    // runtime drains microtasks after it (Bun, Deno), whose napi_async_destroy at teardown made a V8
-    // handle outside any scope (Deno: a fatal error at exit).
-    if (kind_ == BackendKind::kLibuv && context_ == nullptr) {
-      napi_value name;
-      NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name));
-      NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &context_));
-    }
     auto ready = [this](const epoll_event* events, int n) { OnEvents(events, n); };
     backend_ = kind_ == BackendKind::kLibuv ? MakeLibuvBackend(env, epfd_, ready) : MakeThreadBackend(env, epfd_, ready);
   } catch (...) {
@@ -376,21 +363,9 @@ void Engine::OnEvents(const epoll_event* events, int n) {
   Napi::Env env(this->env);
   napi_handle_scope handle_scope;
   if (napi_open_handle_scope(env, &handle_scope) != napi_ok) return;
-  // The handle's hold is updated before the callback scope closes, so that the promise callbacks that
-  // run there see it as it is.
-  if (context_ == nullptr) {
-    Dispatch(env, events, n);
-    UpdateRef();
-  } else {
-    napi_value resource;
-    napi_callback_scope callback_scope;
-    napi_get_global(env, &resource);
-    if (napi_open_callback_scope(env, resource, context_, &callback_scope) == napi_ok) {
-      Dispatch(env, events, n);
-      UpdateRef();
-      napi_close_callback_scope(env, callback_scope);  // promise callbacks (microtasks) run here
-    }
-  }
+  Dispatch(env, events, n);
+  // Before the callback scope closes, so that the promise callbacks that run there see the hold as it is.
+  UpdateRef();
   napi_close_handle_scope(env, handle_scope);
 }
 
@@ -551,7 +526,6 @@ void Engine::Teardown(napi_async_cleanup_hook_handle hook) {
 void Engine::Finish() {
   backend_.reset();
   if (epfd_ >= 0) ::close(epfd_);
-  if (context_ != nullptr) napi_async_destroy(env, context_);
   if (hook_ != nullptr) napi_remove_async_cleanup_hook(hook_);
   delete this;
 }
@@ -583,7 +557,8 @@ Napi::Object Engine::Stats(Napi::Env env) const {
   if (backend_ != nullptr) backend_->Stats(out);
   // The fds the engine itself holds until its environment ends (the tests' leak checks leave them out).
   Napi::Array own = Napi::Array::New(env);
-  for (int fd : OwnFds()) own[own.Length()] = fd;
+  for (int i : {0, 1})
+    if (OwnFd(i) >= 0) own[own.Length()] = OwnFd(i);
   out["fds"] = own;
   return out;
 }
@@ -667,8 +642,7 @@ void ReleaseFd(Napi::Env env, int fd) {
 void ReleaseBeforeClose(Napi::Env env, int fd, const char* syscall) {
   Engine* engine = Engine::From(env);
   if (engine == nullptr) return;
-  for (int own : engine->OwnFds()) {
-    if (own != fd) continue;
+  if (engine->Owns(fd)) {
     Napi::Error err = ErrnoError(env, EBADF, syscall);
     err.Set("message", Napi::String::New(env, std::string(syscall) + " EBADF: fd " + std::to_string(fd) +
                                                   " is sockfd's own (its readiness engine's), not the program's to close"));

@@ -68,7 +68,7 @@ class ThreadBackend final : public Backend {
 
   void Stats(Napi::Object out) const override { out["waiterThreads"] = thread_.joinable() ? 1 : 0; }
 
-  std::vector<int> Fds() const override { return stop_ >= 0 ? std::vector<int>{stop_} : std::vector<int>{}; }
+  int Fd() const override { return stop_; }
 
  private:
   // The threadsafe function's context (see the top of the file).

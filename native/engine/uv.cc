@@ -1,7 +1,9 @@
 // The libuv backend: the engine's epoll fd is watched by one uv_poll_t on the environment's own loop
 // (napi_get_uv_event_loop: a Worker's, never uv_default_loop). The handle stays started; it references
 // the loop only while an operation waits (uv_ref and uv_unref make no syscall). libuv never sees a
-// socket fd, only the epoll fd, which the engine closes after the handle.
+// socket fd, only the epoll fd, which the engine closes after the handle. A poll callback comes from
+// the loop with no callback scope: the backend opens one around the engine's work, so that promise
+// callbacks (microtasks) run when it closes, under an async context of its own.
 #include "backend.h"
 
 #include "../sockfd.h"
@@ -26,8 +28,15 @@ class LibuvBackend final : public Backend {
     auto self = std::make_unique<LibuvBackend>(std::move(ready));
     self->loop_ = loop;
     self->epfd_ = epfd;
+    napi_value name;
+    NAPI_THROW_IF_FAILED(env, napi_create_string_utf8(env, "sockfd", NAPI_AUTO_LENGTH, &name), nullptr);
+    NAPI_THROW_IF_FAILED(env, napi_async_init(env, nullptr, name, &self->context_), nullptr);
+    self->env_ = env;
     int rc = uv_poll_init(loop, &self->poll_, epfd);
-    if (rc < 0) ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
+    if (rc < 0) {
+      napi_async_destroy(env, self->context_);
+      ThrowErrno(Napi::Env(env), -rc, "uv_poll_init");
+    }
     self->poll_.data = self.get();
     uv_unref(reinterpret_cast<uv_handle_t*>(&self->poll_));
     rc = uv_poll_start(&self->poll_, UV_READABLE, [](uv_poll_t* handle, int, int) {
@@ -52,7 +61,9 @@ class LibuvBackend final : public Backend {
     done_ = std::move(done);
     uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* handle) {
       // done() frees the engine and this backend with it: take it off the object first.
-      std::function<void()> done = std::move(static_cast<LibuvBackend*>(handle->data)->done_);
+      auto* self = static_cast<LibuvBackend*>(handle->data);
+      napi_async_destroy(self->env_, self->context_);
+      std::function<void()> done = std::move(self->done_);
       done();
     });
   }
@@ -82,11 +93,23 @@ class LibuvBackend final : public Backend {
     int n;
     do n = epoll_wait(epfd_, events, kMaxEvents, 0);
     while (n < 0 && errno == EINTR);
-    if (n > 0) ready_(events, n);
+    if (n <= 0) return;
+    napi_handle_scope handle_scope;
+    if (napi_open_handle_scope(env_, &handle_scope) != napi_ok) return;
+    napi_value resource;
+    napi_callback_scope callback_scope;
+    napi_get_global(env_, &resource);
+    if (napi_open_callback_scope(env_, resource, context_, &callback_scope) == napi_ok) {
+      ready_(events, n);
+      napi_close_callback_scope(env_, callback_scope);  // promise callbacks (microtasks) run here
+    }
+    napi_close_handle_scope(env_, handle_scope);
   }
 
+  napi_env env_ = nullptr;
   uv_loop_t* loop_ = nullptr;
   int epfd_ = -1;
+  napi_async_context context_ = nullptr;
   uv_poll_t poll_;
   std::function<void()> done_;
 };
