@@ -12,9 +12,9 @@
 //   finalized by a cleanup hook of its own, and ours is added after it, so it runs first (hooks run
 //   in reverse order). The function is not released at teardown: the runtime finalizes it with the
 //   environment, and Deno's release made a V8 handle outside any scope there (a fatal error at exit).
-// - A wake-up still queued when the environment goes finds the link to this backend cut, and does
-//   nothing. The link is the threadsafe function's context and is freed in its finalizer, so it
-//   outlives every call, in whatever order the runtime tears the two down.
+// - A wake-up still queued when the environment goes does nothing: before the finalizer, it finds the
+//   link to this backend cut; after it (Node drains the queue once the finalizer has freed the link,
+//   calling with a null env), it touches neither the link nor the backend.
 #include "backend.h"
 
 #include "../sockfd.h"
@@ -127,8 +127,9 @@ class ThreadBackend final : public Backend {
   // On the JS thread: the engine takes the events.
   static void Wake(napi_env env, napi_value, void* context, void* data) {
     std::unique_ptr<Batch> batch(static_cast<Batch*>(data));
+    if (env == nullptr) return;  // the queue drained at teardown: the link may be freed already
     ThreadBackend* self = static_cast<Link*>(context)->backend.load();
-    if (env == nullptr || self == nullptr) return;  // the environment is going
+    if (self == nullptr) return;  // the environment is going
     self->ready_(batch->events, batch->n);
   }
 
