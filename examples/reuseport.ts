@@ -1,6 +1,6 @@
 // SO_REUSEPORT: several processes, each with its own listening socket on one port, and the kernel
 // spreading connections across them (socket(7)). Each socket is made with sockfd, then handed to
-// node:net, which serves it: `server.listen({ fd })`.
+// node:net, which serves it: toNetServer(fd), that is `net.createServer().listen({ fd })`.
 // Usage: node dist/examples/reuseport.js [workers=3] [connections=60]
 //
 // Why child_process.fork and not node:cluster: in a cluster worker, net's listen({ fd }) asks the
@@ -9,7 +9,7 @@
 import { fork } from 'node:child_process';
 import net from 'node:net';
 
-import { asInet, AF_INET, bind, close, getsockname, listen, setsockopt, SO_REUSEPORT, SOCK_STREAM, socket, SOL_SOCKET } from 'sockfd';
+import { asInet, AF_INET, bind, close, getsockname, listen, setsockopt, SO_REUSEPORT, SOCK_STREAM, socket, SOL_SOCKET, toNetServer } from 'sockfd';
 
 if (process.argv[2] === 'worker') {
   const port = Number(process.argv[3]);
@@ -17,9 +17,10 @@ if (process.argv[2] === 'worker') {
   setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1); // setsockopt(2): before bind, in every process
   bind(fd, { family: 'AF_INET', address: '127.0.0.1', port }); // bind(2)
   listen(fd, 128); // listen(2)
-  // node:net takes the fd over (and closes it); each connection is answered with this worker's pid.
-  const server = net.createServer((conn) => conn.end(`${process.pid}\n`));
-  server.listen({ fd }, () => process.send!('listening'));
+  // node:net takes the fd over (and closes it): toNetServer is net.createServer().listen({ fd });
+  // each connection is answered with this worker's pid.
+  const server = toNetServer(fd, {}, (conn) => conn.end(`${process.pid}\n`));
+  server.on('listening', () => process.send!('listening'));
   process.on('disconnect', () => server.close());
 } else {
   const workers = Number(process.argv[2] ?? 3);

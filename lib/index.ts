@@ -12,6 +12,7 @@ import { type Address, type AddressInput, slotAddress } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue, type Timespec } from './binding.js';
 import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
+import { nodeOwned } from './node.js';
 import type { OptionResults, OptionValues, ReadableShape } from './sockopt.js';
 
 export * from './constants.js';
@@ -29,6 +30,7 @@ export { dup, dup2, dup3, fcntl, ioctl, sendfile, sockatmark } from './fd.js';
 export { getaddrinfo, gethostbyaddr, gethostbyname, gethostbyname2, gethostname, getnameinfo, getprotobyname, getprotobynumber, getservbyname, getservbyport } from './netdb.js';
 export type { hostent, protoent, servent } from './netdb.js';
 export { getifaddrs, if_indextoname, if_nameindex, if_nametoindex } from './if.js';
+export { fileno, type FilenoErrorCode, toNetServer, toNetSocket, type ToNetSocketOptions } from './node.js';
 export type { ifaddrs } from './if.js';
 
 const n = native;
@@ -71,6 +73,8 @@ export function socketpair(domain: Domain, type: SocketType, protocol = 0): [num
  * @throws EBADF, EINTR, EIO.
  */
 export function close(fd: number): void {
+  const refused = nodeOwned(fd, 'close');
+  if (refused !== undefined) throw refused;
   n.close(fd);
 }
 

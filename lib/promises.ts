@@ -25,6 +25,7 @@ import { AbortError, invalidArgType, outOfRange } from './errors.js';
 import { bytesOf, type EpollEvent, type fd_set, type pollfd, type SelectTimeout } from './poll.js';
 import type * as sync from './index.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
+import { nodeOwned } from './node.js';
 import type { hostent } from './netdb.js';
 
 export { AbortError } from './errors.js';
@@ -38,6 +39,12 @@ export interface WaitOptions {
 }
 
 let lastToken = 0;
+
+// waiting(), for a call on fd: unless node holds fd (fileno()), whose event loop reads and writes it.
+function waitingOn<T>(fd: number, syscall: string, options: WaitOptions | undefined, start: (token?: number) => T | Promise<T>): Promise<T> {
+  const refused = nodeOwned(fd, syscall);
+  return refused === undefined ? waiting(options, start) : Promise.reject(refused);
+}
 
 // Starts a native operation, wiring `signal` to it and, for the multiplexing calls, the timeout (in
 // ms; negative or undefined: none), which ends the wait with the call's "nothing ready" result. The
@@ -85,7 +92,7 @@ function waiting<T>(options: WaitOptions | undefined, start: (token?: number) =>
  *   ECONNABORTED, EPERM, and an AbortError.
  */
 export function accept(fd: number, flags?: SocketType, options?: WaitOptions): Promise<{ fd: number; addr: Address | null }> {
-  return waiting(options, (token) => n.acceptAsync(fd, flags, token));
+  return waitingOn(fd, 'accept', options, (token) => n.acceptAsync(fd, flags, token));
 }
 
 /**
@@ -99,7 +106,7 @@ export function accept(fd: number, flags?: SocketType, options?: WaitOptions): P
  *   EISCONN, ENOENT (AF_UNIX), ECANCELED, and an AbortError.
  */
 export function connect(fd: number, addr: AddressInput, options?: WaitOptions): Promise<void> {
-  return waiting(options, (token) => n.connectAsync(fd, addr, token));
+  return waitingOn(fd, 'connect', options, (token) => n.connectAsync(fd, addr, token));
 }
 
 /**
@@ -113,7 +120,7 @@ export function connect(fd: number, addr: AddressInput, options?: WaitOptions): 
  * @throws ECONNRESET, ENOTCONN, ECONNREFUSED (UDP), ECANCELED, and an AbortError.
  */
 export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.recvAsync(fd, buf, len, flags, token));
+  return waitingOn(fd, 'recv', options, (token) => n.recvAsync(fd, buf, len, flags, token));
 }
 
 /**
@@ -125,7 +132,7 @@ export function recv(fd: number, buf: ArrayBufferView, len?: number, flags?: Msg
  * @throws as {@link recv}.
  */
 export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<{ bytes: number; addr: Address | null }> {
-  return waiting(options, (token) => n.recvfromAsync(fd, buf, len, flags, token));
+  return waitingOn(fd, 'recvfrom', options, (token) => n.recvfromAsync(fd, buf, len, flags, token));
 }
 
 /**
@@ -138,7 +145,7 @@ export function recvfrom(fd: number, buf: ArrayBufferView, len?: number, flags?:
  * @throws EPIPE, ECONNRESET, EMSGSIZE, ENOTCONN, ECANCELED, and an AbortError.
  */
 export function send(fd: number, data: Data, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendAsync(fd, data, len, flags, token));
+  return waitingOn(fd, 'send', options, (token) => n.sendAsync(fd, data, len, flags, token));
 }
 
 /**
@@ -149,7 +156,7 @@ export function send(fd: number, data: Data, len?: number, flags?: MsgFlags, opt
  * @throws as {@link send}, and EACCES, EDESTADDRREQ, EAFNOSUPPORT.
  */
 export function sendto(fd: number, data: Data, len: number | undefined, flags: MsgFlags | undefined, addr?: AddressInput | null, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendtoAsync(fd, data, len, flags, addr, token));
+  return waitingOn(fd, 'sendto', options, (token) => n.sendtoAsync(fd, data, len, flags, addr, token));
 }
 
 /**
@@ -164,7 +171,7 @@ export function sendto(fd: number, data: Data, len: number | undefined, flags: M
  * @throws as the sync sendfile; the error's `bytesWritten` says how much was sent before it.
  */
 export function sendfile(out_fd: number, in_fd: number, offset: number | null, count: number, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendfileAsync(out_fd, in_fd, offset, count, token));
+  return waitingOn(out_fd, 'sendfile', options, (token) => n.sendfileAsync(out_fd, in_fd, offset, count, token));
 }
 
 /**
@@ -178,7 +185,7 @@ export function sendfile(out_fd: number, in_fd: number, offset: number | null, c
  * @throws as {@link send}; the error's `bytesWritten` says how much was sent before it.
  */
 export function sendAll(fd: number, data: Data, len?: number, flags?: MsgFlags, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendAllAsync(fd, data, len, flags, token));
+  return waitingOn(fd, 'sendAll', options, (token) => n.sendAllAsync(fd, data, len, flags, token));
 }
 
 /**
@@ -191,7 +198,7 @@ export function sendAll(fd: number, data: Data, len?: number, flags?: MsgFlags, 
  * @throws as the sync sendmsg, and ECANCELED and an AbortError.
  */
 export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: MsgFlags, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendmsgAsync(fd, msg, flags, token));
+  return waitingOn(fd, 'sendmsg', options, (token) => n.sendmsgAsync(fd, msg, flags, token));
 }
 
 /**
@@ -205,7 +212,7 @@ export function sendmsg(fd: number, msg: MsgOut | Data | Data[], flags?: MsgFlag
  * @throws as {@link recv}.
  */
 export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferView[], flags?: MsgFlags, options?: WaitOptions): Promise<ReceivedMsg> {
-  return waiting(options, (token) => n.recvmsgAsync(fd, msg, flags, token));
+  return waitingOn(fd, 'recvmsg', options, (token) => n.recvmsgAsync(fd, msg, flags, token));
 }
 
 /**
@@ -218,7 +225,7 @@ export function recvmsg(fd: number, msg: MsgIn | ArrayBufferView | ArrayBufferVi
  * @throws as {@link sendmsg}.
  */
 export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?: number, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendmmsgAsync(fd, msgvec, flags, token));
+  return waitingOn(fd, 'sendmmsg', options, (token) => n.sendmmsgAsync(fd, msgvec, flags, token));
 }
 
 /**
@@ -233,7 +240,7 @@ export function sendmmsg(fd: number, msgvec: (MsgOut | Data | Data[])[], flags?:
  * @throws as {@link recvmsg}.
  */
 export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBufferView[])[], flags?: number, options?: WaitOptions): Promise<ReceivedMsg[]> {
-  return waiting(options, (token) => n.recvmmsgAsync(fd, msgvec, flags, token));
+  return waitingOn(fd, 'recvmmsg', options, (token) => n.recvmmsgAsync(fd, msgvec, flags, token));
 }
 
 /**
@@ -247,7 +254,7 @@ export function recvmmsg(fd: number, msgvec: (MsgIn | ArrayBufferView | ArrayBuf
  * @throws as {@link sendmsg}; EBADF if an fd is not open.
  */
 export function sendFds(fd: number, data: Data, fds: number[], flags?: MsgFlags, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
+  return waitingOn(fd, 'sendmsg', options, (token) => n.sendmsgAsync(fd, fdsMessage(data, fds), flags, token));
 }
 
 /**
@@ -262,7 +269,7 @@ export function sendFds(fd: number, data: Data, fds: number[], flags?: MsgFlags,
  */
 export async function recvFds(fd: number, buf: ArrayBufferView, maxFds: number, flags?: MsgFlags, options?: WaitOptions): Promise<ReceivedFds> {
   const room = fdsRoom(buf, maxFds);
-  return receivedFds(await waiting(options, (token) => n.recvmsgAsync(fd, room, flags, token)));
+  return receivedFds(await waitingOn(fd, 'recvmsg', options, (token) => n.recvmsgAsync(fd, room, flags, token)));
 }
 
 /**
@@ -337,7 +344,7 @@ export function gethostbyaddr(addr: ArrayBufferView | string, len: number | unde
  * @throws EBADF, EINVAL, EISDIR, EIO, ECANCELED, and an AbortError.
  */
 export function read(fd: number, buf: ArrayBufferView, count?: number, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.readAsync(fd, buf, count, token));
+  return waitingOn(fd, 'read', options, (token) => n.readAsync(fd, buf, count, token));
 }
 
 /**
@@ -351,7 +358,7 @@ export function read(fd: number, buf: ArrayBufferView, count?: number, options?:
  * @throws EBADF, EPIPE, EINVAL, EIO, ECANCELED, and an AbortError.
  */
 export function write(fd: number, data: Data, count?: number, options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.writeAsync(fd, data, count, token));
+  return waitingOn(fd, 'write', options, (token) => n.writeAsync(fd, data, count, token));
 }
 
 /**
@@ -364,7 +371,7 @@ export function write(fd: number, data: Data, count?: number, options?: WaitOpti
  * @throws EBADF, EINVAL (more than IOV_MAX buffers), ECANCELED, and an AbortError.
  */
 export function readv(fd: number, bufs: ArrayBufferView[], options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.readvAsync(fd, bufs, token));
+  return waitingOn(fd, 'readv', options, (token) => n.readvAsync(fd, bufs, token));
 }
 
 /**
@@ -377,7 +384,7 @@ export function readv(fd: number, bufs: ArrayBufferView[], options?: WaitOptions
  * @throws EBADF, EPIPE, EINVAL, ECANCELED, and an AbortError.
  */
 export function writev(fd: number, bufs: Data[], options?: WaitOptions): Promise<number> {
-  return waiting(options, (token) => n.writevAsync(fd, bufs, token));
+  return waitingOn(fd, 'writev', options, (token) => n.writevAsync(fd, bufs, token));
 }
 
 // ---- multiplexing: poll, select, epoll_wait -------------------------------------------------------
@@ -461,7 +468,7 @@ export function epoll_wait(epfd: number, maxevents: number, timeout?: number, op
  * Makes this thread's readiness engine forget fd without closing it: calls still waiting on fd reject
  * with ECANCELED and fd leaves the engine's epoll set. No syscall on fd itself. Use it before handing
  * an fd that sockfd/promises has waited on to another owner, such as node:net
- * (`new net.Socket({ fd })`), so that no call of sockfd's is left waiting on it.
+ * (toNetSocket and toNetServer do it), so that no call of sockfd's is left waiting on it.
  *
  * @throws RangeError (ERR_OUT_OF_RANGE) for an fd that is not a non-negative integer.
  */

@@ -16,6 +16,7 @@ import { EBADF, ECANCELED, F_DUPFD_CLOEXEC, SHUT_WR, SO_DOMAIN, SO_PROTOCOL, SO_
 import { syscallError } from './errors.js';
 import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import type { ReceivedFds } from './msg.js';
+import { nodeOwned } from './node.js';
 import * as p from './promises.js';
 import type { OptionResults, OptionValues, ReadableShape } from './sockopt.js';
 
@@ -47,8 +48,8 @@ function addressText(a: Address | null): string | undefined {
  *
  * If the thread that made it ends (a Worker exits) first, the fd is closed then, as a net.Socket's is.
  *
- * To hand the fd to node:net, detach it first: `new net.Socket({ fd: sock.detach() })` or
- * `server.listen({ fd: sock.detach() })`. From then on node:net owns the fd and closes it.
+ * To hand the fd to node:net, detach it first: `toNetSocket(sock.detach())` or
+ * `toNetServer(sock.detach())`. From then on node:net owns the fd and closes it.
  */
 export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer> {
   #fd: number;
@@ -69,6 +70,8 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
     if (fileno === undefined) {
       this.#fd = n.socket(domain, type, protocol);
     } else {
+      const refused = nodeOwned(fileno, 'Socket');  // node's to close, not this Socket's
+      if (refused !== undefined) throw refused;
       if (fileno !== duplicated) n.getsockopt(fileno, SOL_SOCKET, SO_TYPE);
       this.#fd = fileno;
     }
@@ -487,7 +490,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    *
    * `ssize_t recv(int sockfd, void *buf, size_t len, int flags);` For stream and seqpacket sockets
    * (byte order kept; a seqpacket's record boundaries are not). To give the fd to node:net instead, use
-   * `new net.Socket({ fd: sock.detach() })`.
+   * `toNetSocket(sock.detach())`.
    *
    * @throws TypeError (ERR_INVALID_ARG_VALUE) for a datagram socket; EBADF once closed.
    */

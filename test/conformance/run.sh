@@ -8,6 +8,8 @@
 #   pending-accept.mjs  a pending accept keeps the process alive until a client comes
 #   idle-socket.mjs     an idle socket does not: the process ends by itself
 #   pair.mjs            under sockfd-timeline: the calls come from the addon's trace (SOCKFD_TRACE)
+#   node-sockets.mjs    fileno() of node's net, tls, http(s), http2 and dgram sockets and servers,
+#                       net.BoundSocket where there is one, and the way back (toNetSocket, toNetServer)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 clone=$(cd "$here/../.." && pwd)
@@ -29,6 +31,8 @@ mkdir -p "$project"
 printf '{ "name": "runtimes", "private": true, "type": "module" }\n' >"$project/package.json"
 (cd "$project" && npm install --no-package-lock --no-audit --no-fund --loglevel=error "$tgz" >/dev/null)
 cp "$here"/*.mjs "$project/"
+# node-sockets.mjs's TLS servers: a self-signed certificate made here
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$project/key.pem" -out "$project/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
 
 step "the runtimes, from npm"
 get() { # get <package@version>: installs it into a folder of its own; prints its bin folder
@@ -76,6 +80,14 @@ for runtime in "${runtimes[@]}"; do
   # shellcheck disable=SC2086
   timeout 120 $runtime $workers conformance.mjs >out 2>err || status=$?
   clean "$label conformance.mjs" out err "$status" && cat out
+
+  # Deno: the certificate's --allow-read, and what its node:net, node:tls and node:https ask for themselves
+  nodeapis=""
+  [[ $runtime == *deno* ]] && nodeapis="--allow-read=. --allow-net --allow-sys --allow-env"
+  status=0
+  # shellcheck disable=SC2086
+  timeout 60 $runtime $nodeapis node-sockets.mjs >out 2>err || status=$?
+  clean "$label node-sockets.mjs" out err "$status" && sed 's/^/     /' out
 
   # The pending accept: still alive after a second, then a client, then a clean end.
   # shellcheck disable=SC2086

@@ -11,6 +11,7 @@
 // namespace of its own (`unshare -n`): test/fuzz/run.sh does both. Addresses are loopback-only anyway.
 import { execFileSync } from 'node:child_process';
 import { constants as fsConstants, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -388,6 +389,10 @@ const sync = {
   dup3: [fd, fd, or(fc.oneof(fc.constant(0), fc.constant(s.O_CLOEXEC), int))],
   ioctl: [fd, or(fc.oneof(fc.constantFrom(s.FIONREAD, s.SIOCOUTQ, s.SIOCOUTQNSD, s.SIOCATMARK, s.FIONBIO), int)), or(int)],
   sockatmark: [fd],
+  // node's objects that have no fd (no case may hand node a pool fd: node would close it later)
+  fileno: [or(fc.oneof(fd, fc.constantFrom(new Ref('new net.Socket()', () => new net.Socket()), new Ref('net.createServer()', () => net.createServer()))))],
+  toNetSocket: [fd, or(fc.record({ allowHalfOpen: or(fc.boolean()), readable: or(fc.boolean()) }, { requiredKeys: [] }))],
+  toNetServer: [fd, or(fc.record({ backlog: or(int), pauseOnConnect: or(fc.boolean()) }, { requiredKeys: [] })), anyValue],
   sendfile: [fd, fd, fileOffset, or(fc.oneof(fc.nat(70_000), int))],
   gethostname: [],
   gethostbyname: [hostname],
@@ -478,6 +483,8 @@ function judge(error) {
   if (error instanceof HostileGetter) return 'getter error';
   if (error?.name === 'AbortError' && error.code === 'ABORT_ERR') return 'AbortError';
   if ((error instanceof TypeError || error instanceof RangeError) && /^ERR_[A-Z_]+$/.test(error.code)) return error.code;
+  // fileno()'s "no fd" errors (lib/node.ts): documented Errors with a code and no errno
+  if (error instanceof Error && /^ERR_FILENO_(NOT_YET|GONE|UNSUPPORTED)$/.test(error.code)) return error.code;
   if (error instanceof Error && typeof error.code === 'string' && Number.isInteger(error.errno) && typeof error.syscall === 'string') {
     return `${error.syscall} ${error.code}`;
   }
@@ -561,8 +568,12 @@ function afterCase() {
 for (const name of Object.keys(kinds)) build(name);
 
 const targets = [];
+// What toNetSocket/toNetServer hand node is closed again at once (node closes a handle's fd within
+// destroy()/close()), so that node never closes a number the pool has reused since.
+const handedBack = (made) => (made.on('error', () => {}), made instanceof net.Server ? made.close() : made.destroy());
 for (const [name, params] of Object.entries(sync)) {
-  targets.push([`sockfd.${name}`, params, (a) => s[name](...a)]);
+  const call = name === 'toNetSocket' || name === 'toNetServer' ? (a) => handedBack(s[name](...a)) : (a) => s[name](...a);
+  targets.push([`sockfd.${name}`, params, call]);
 }
 for (const [name, params] of Object.entries(async)) {
   // The fd a waiting call waits on is its first argument, but for select and poll (nfds, the pollfd
