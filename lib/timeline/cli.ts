@@ -15,17 +15,24 @@ import { allTcpSockets, type DiagSocket } from './diag.js';
 import { buildTimeline } from './story.js';
 import { renderHtml, renderSvg } from './svg.js';
 import { renderText } from './text.js';
+import { type Fault, type FaultEvent, openQueue, parseFault, type Queue } from './nfqueue.js';
 import { capture, type Capture, type Segment } from './wire.js';
 
-const usage = `Usage: sockfd-timeline [--svg FILE] [--html FILE] [--calls sockfd|strace] [--interface IF] -- command [args...]
+const usage = `Usage: sockfd-timeline [--svg FILE] [--html FILE] [--calls sockfd|strace] [--interface IF]
+                       [--drop WHAT[:N]]... [--delay WHAT[:N]=MS]... -- command [args...]
 
 Runs the command, and prints its socket calls and the TCP segments between its ends on one time line
 (the command's own output goes to stderr, so that stdout is the timeline alone).
-  --svg FILE, --html FILE  also draw it as a sequence diagram (client and server lanes, segments as arrows)
+  --svg FILE, --html FILE  also draw it: a sequence diagram, and a time-sequence graph of each direction
   --calls sockfd           the calls from SOCKFD_TRACE (the default for node, bun, deno, npx, tsx and .js commands)
   --calls strace           the calls from strace -f (the default for any other command: C, Python...)
   --interface IF           where to capture (default lo)
-Capturing segments needs CAP_NET_RAW (root); without it the calls are still shown.`;
+  --drop WHAT[:N]          drop the Nth segment (default 1st) of a kind: syn, synack, ack, data, fin, rst
+  --delay WHAT[:N]=MS      hold it MS milliseconds instead; both repeat
+Capturing segments needs CAP_NET_RAW (root); without it the calls are still shown. --drop and --delay
+need root and iptables: the command runs in a network namespace of its own (its loopback only), where
+an NFQUEUE rule hands each segment to sockfd-timeline for its verdict; the namespace and the rule end
+with the command.`;
 
 // The calls strace is asked for: the socket calls and the fd calls a socket program makes on them.
 const straceCalls = 'socket,socketpair,bind,listen,accept,accept4,connect,shutdown,close,getsockname,getpeername,getsockopt,setsockopt,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,read,write,readv,writev,sendfile,dup,dup2,dup3';
@@ -35,11 +42,12 @@ interface Options {
   html?: string;
   calls?: 'sockfd' | 'strace';
   ifname: string;
+  faults: Fault[];
   command: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { ifname: 'lo', command: [] };
+  const options: Options = { ifname: 'lo', faults: [], command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -53,6 +61,7 @@ function parseArgs(argv: string[]): Options {
     } else if (arg === '--svg') options.svg = value();
     else if (arg === '--html') options.html = value();
     else if (arg === '--interface') options.ifname = value();
+    else if (arg === '--drop' || arg === '--delay') options.faults.push(parseFault(value(), arg === '--delay'));
     else if (arg === '--calls') {
       const v = value();
       if (v !== 'sockfd' && v !== 'strace') throw new Error(`--calls takes sockfd or strace, not ${v}`);
@@ -75,6 +84,40 @@ const isScript = (file: string) => /\.(c|m)?js$/.test(file);
 // trace, where strace would also show the runtime's and npm's own calls.
 const runsJavaScript = (cmd: string) => /^(node(js)?|bun|bunx|deno|npx|tsx|ts-node)$/.test(basename(cmd)) || isScript(cmd);
 
+const QUEUE = 0; // the NFQUEUE number, in the namespace's own netfilter
+const faultText = (f: Fault) => (f.delayMs === undefined ? `drop ${f.what}:${f.n}` : `delay ${f.what}:${f.n} ${f.delayMs} ms`);
+const has = (cmd: string, arg = '-V') => spawnSync(cmd, [arg], { stdio: 'ignore' }).status === 0;
+
+// --drop/--delay: this tool again, in a network namespace of its own (unshare(1) --net). The namespace
+// is gone when its last process ends, so its rules go with it however the command ends.
+async function inNetns(): Promise<number> {
+  const missing = process.getuid?.() !== 0 ? 'root (a network namespace and an iptables rule in it)' : !has('iptables') ? 'iptables (apt-get install iptables)' : !has('unshare', '--version') ? 'unshare (util-linux)' : !has('ip') ? 'ip (iproute2)' : '';
+  if (missing) {
+    console.error(`sockfd-timeline: --drop and --delay need ${missing}`);
+    return 2;
+  }
+  const child = spawn('unshare', ['--net', '--', process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, SOCKFD_TIMELINE_NETNS: '1' } });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  return new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0))));
+}
+
+// Inside that namespace: loopback up, and every TCP segment leaving to the queue (OUTPUT: each
+// segment once; --queue-bypass: through unqueued once the tool has let go). Returns what failed.
+function netnsRules(): string {
+  const run = (cmd: string, ...a: string[]) => spawnSync(cmd, a, { encoding: 'utf8' });
+  const steps: [string, string[]][] = [
+    ['ip', ['link', 'set', 'lo', 'up']],
+    ['iptables', ['-w', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'NFQUEUE', '--queue-num', String(QUEUE), '--queue-bypass']],
+  ];
+  if (has('ip6tables')) steps.push(['ip6tables', ['-w', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'NFQUEUE', '--queue-num', String(QUEUE), '--queue-bypass']]);
+  for (const [cmd, a] of steps) {
+    const r = run(cmd, ...a);
+    if (r.status !== 0) return `${cmd} ${a.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`;
+  }
+  return '';
+}
+
 async function main(): Promise<number> {
   let options: Options;
   try {
@@ -83,6 +126,7 @@ async function main(): Promise<number> {
     console.error(`sockfd-timeline: ${(e as Error).message}\n\n${usage}`);
     return 2;
   }
+  if (options.faults.length > 0 && process.env.SOCKFD_TIMELINE_NETNS !== '1') return inNetns();
   let [cmd, ...args] = options.command as [string, ...string[]];
   if (isScript(cmd)) [cmd, args] = [process.execPath, [cmd, ...args]];
   const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -90,6 +134,16 @@ async function main(): Promise<number> {
   if (calls === 'strace' && !hasStrace) {
     console.error('sockfd-timeline: --calls strace needs strace (apt-get install strace)');
     return 2;
+  }
+
+  let queue: Queue | null = null;
+  if (options.faults.length > 0) {
+    const failed = netnsRules();
+    if (failed) {
+      console.error(`sockfd-timeline: ${failed}`);
+      return 2;
+    }
+    queue = await openQueue(QUEUE, options.faults);
   }
 
   let wire: Capture | null = null;
@@ -124,13 +178,15 @@ async function main(): Promise<number> {
   }
   await new Promise((resolve) => setTimeout(resolve, 20));
   const segments: Segment[] = wire ? await wire.stop() : [];
+  const faults: FaultEvent[] = queue ? queue.stop() : [];
   const trace = readFileSync(traceFile, 'utf8');
   rmSync(dir, { recursive: true, force: true });
 
-  const timeline = buildTimeline(parseTrace(trace), segments, calls === 'sockfd', atExit);
+  const timeline = buildTimeline(parseTrace(trace), segments, calls === 'sockfd', atExit, faults);
   const source = calls === 'sockfd' ? 'SOCKFD_TRACE (clock_gettime in the process)' : 'strace -f (as strace sees them)';
   console.log(`# calls: ${source}; segments: AF_PACKET on ${options.ifname} (kernel arrival stamps); one clock, CLOCK_REALTIME`);
   if (noWire) console.log(`# no segments: ${noWire}`);
+  if (options.faults.length > 0) console.log(`# faults: ${options.faults.map(faultText).join(', ')} (nfnetlink_queue, in a network namespace of its own)`);
   const text = renderText(timeline);
   process.stdout.write(text);
   const title = options.command.join(' ');

@@ -4,6 +4,7 @@
 // the states left at exit comes from sock_diag, diag.ts).
 import { compact, firstFd, ports, returned, type Call } from './calls.js';
 import type { DiagSocket } from './diag.js';
+import type { FaultEvent } from './nfqueue.js';
 import { ACK, FIN, RST, SYN, type Segment } from './wire.js';
 
 export type Lane = 'client' | 'server';
@@ -113,7 +114,11 @@ class Connection {
     const seq = rel(seg.seq, from);
     const ack = seg.flags & ACK ? rel(seg.ack, to) : null;
     const s = this.states;
-    if (seg.flags & RST) {
+    if (seg.dropped) {
+      // It left its sender, which moved on as it does sending it; nothing arrived.
+      if (seg.flags & SYN) s[from] = seg.flags & ACK ? 'SYN_RECV' : 'SYN_SENT';
+      else if (seg.flags & FIN) this.sendFin(from, seq, seg.len);
+    } else if (seg.flags & RST) {
       if (s[from] !== 'LISTEN') s[from] = 'CLOSED'; // a port nobody listens on answers too
       s[to] = 'CLOSED';
     } else if (seg.flags & SYN) {
@@ -136,8 +141,7 @@ class Connection {
         else if (acksFin && s[to] === 'LAST_ACK') s[to] = 'CLOSED';
       }
       if (seg.flags & FIN) {
-        this.finEnd[from] = (seq + seg.len + 1) >>> 0;
-        s[from] = s[from] === 'CLOSE_WAIT' ? 'LAST_ACK' : 'FIN_WAIT1';
+        this.sendFin(from, seq, seg.len);
         if (s[to] === 'ESTABLISHED') s[to] = 'CLOSE_WAIT';
         else if (s[to] === 'FIN_WAIT1') s[to] = 'CLOSING';
         else if (s[to] === 'FIN_WAIT2') s[to] = 'TIME_WAIT';
@@ -146,6 +150,33 @@ class Connection {
     const changed = (['client', 'server'] as const).filter((l) => s[l] !== before[l]);
     return { from, seq, ack, states: { ...s }, changed, retransmission };
   }
+
+  // The sender of a FIN (sent again, it changes nothing more).
+  private sendFin(from: Lane, seq: number, len: number): void {
+    this.finEnd[from] = (seq + len + 1) >>> 0;
+    const s = this.states;
+    if (s[from] === 'CLOSE_WAIT') s[from] = 'LAST_ACK';
+    else if (s[from] === 'ESTABLISHED' || s[from] === 'SYN_RECV') s[from] = 'FIN_WAIT1';
+  }
+}
+
+const sameSegment = (a: Segment, b: Segment) => a.src === b.src && a.sport === b.sport && a.dst === b.dst && a.dport === b.dport && a.seq === b.seq && a.flags === b.flags && a.len === b.len;
+
+/**
+ * The captured segments with what --drop and --delay did: a dropped segment (never captured) added
+ * where it left its sender, a held one marked on its arrival.
+ */
+function withFaults(segments: Segment[], faults: FaultEvent[]): Segment[] {
+  const out = segments.map((s) => ({ ...s }));
+  for (const { segment, fault } of faults) {
+    if (fault.delayMs === undefined) {
+      out.push({ ...segment, dropped: true });
+    } else {
+      const arrived = out.find((s) => s.t >= segment.t && s.heldMs === undefined && sameSegment(s, segment));
+      if (arrived) arrived.heldMs = fault.delayMs;
+    }
+  }
+  return out.sort((x, y) => (x.t < y.t ? -1 : x.t > y.t ? 1 : 0));
 }
 
 const endpoint = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
@@ -155,9 +186,10 @@ const endpoint = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${po
  * only the calls on sockets, as strace shows every fd's), the segments to or from a port the calls
  * named (all of them when the calls named none), and the sockets the kernel held at exit.
  */
-export function buildTimeline(calls: Call[], segments: Segment[], keepAll: boolean, atExit: DiagSocket[] = []): Timeline {
+export function buildTimeline(calls: Call[], captured: Segment[], keepAll: boolean, atExit: DiagSocket[] = [], faults: FaultEvent[] = []): Timeline {
   const laned = laneCalls(calls, keepAll);
   const named = new Set(calls.flatMap(ports).filter((p) => p !== 0));
+  const segments = withFaults(captured, faults);
   const seen = named.size === 0 ? segments : segments.filter((s) => named.has(s.sport) || named.has(s.dport));
 
   // Connections, each by its two endpoints; the client is the end that sent the first SYN (else the
@@ -176,7 +208,7 @@ export function buildTimeline(calls: Call[], segments: Segment[], keepAll: boole
     const from: Lane = a === conn.client ? 'client' : 'server';
     // what a SYN got next on its connection (a SYN-ACK, a RST, or nothing before the SYN came again)
     const same = (s: Segment) => (s.sport === seg.sport && s.dport === seg.dport && s.src === seg.src) || (s.sport === seg.dport && s.dport === seg.sport && s.src === seg.dst);
-    const next = seg.flags & SYN && !(seg.flags & ACK) ? seen.slice(i + 1).find(same) : undefined;
+    const next = seg.flags & SYN && !(seg.flags & ACK) && !seg.dropped ? seen.slice(i + 1).find((s) => !s.dropped && same(s)) : undefined;
     wire.push({ kind: 'wire', t: seg.t, segment: seg, connection: conn.index, ...conn.step(seg, from, next) });
   });
 

@@ -19,6 +19,12 @@ export function segmentNumbers(e: Extract<Event, { kind: 'wire' }>): string {
   return parts.join(' ');
 }
 
+/** What --drop or --delay did to the segment: ` DROPPED`, ` (held 250 ms)`, or nothing. */
+export function faultNote(e: Extract<Event, { kind: 'wire' }>): string {
+  if (e.segment.dropped) return ' DROPPED';
+  return e.segment.heldMs === undefined ? '' : ` (held ${e.segment.heldMs} ms)`;
+}
+
 function what(e: Event): string {
   if (e.kind === 'call') {
     if (e.part === 'start') return `${e.text} ...`;
@@ -28,7 +34,7 @@ function what(e: Event): string {
   const s = e.segment;
   const ends = s.src.includes(':') ? `[${s.src}]:${s.sport} > [${s.dst}]:${s.dport}` : `${s.src}:${s.sport} > ${s.dst}:${s.dport}`;
   const moved = e.changed.map((lane) => `${lane} ${e.states[lane]}`).join(', ');
-  const numbers = `${segmentNumbers(e)}${e.retransmission ? ' (again)' : ''}`;
+  const numbers = `${segmentNumbers(e)}${e.retransmission ? ' (again)' : ''}${faultNote(e)}`;
   return `${ends}  ${`[${flagText(s.flags)}]`.padEnd(10)} ${numbers.padEnd(22)}${moved ? ` -> ${moved}` : ''}`.trimEnd();
 }
 

@@ -29,6 +29,12 @@ export interface Segment {
   /** Payload bytes. */
   len: number;
   win: number;
+  /** SYN and SYN-ACK: the window scale the sender announced (RFC 7323), if it did. */
+  wscale?: number;
+  /** --drop took it: it left its sender (`t` is when) and never arrived. */
+  dropped?: boolean;
+  /** --delay held it this long before it went on (`t` is its arrival, after the hold). */
+  heldMs?: number;
 }
 
 export const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
@@ -138,11 +144,27 @@ export function parse(b: Buffer, t: bigint): Segment | null {
   }
   if (b.length < at + 20) return null;
   const doff = (b[at + 12]! >> 4) * 4;
-  return {
+  const segment: Segment = {
     t, src, dst,
     sport: b.readUInt16BE(at), dport: b.readUInt16BE(at + 2),
     seq: b.readUInt32BE(at + 4), ack: b.readUInt32BE(at + 8),
     flags: b[at + 13]!, win: b.readUInt16BE(at + 14),
     len: Math.max(0, total - at - doff),
   };
+  if (segment.flags & SYN) {
+    // the options: kind 3 (window scale, 3 bytes), 1 (no-op), 0 (end), the others kind, length, value
+    for (let o = at + 20; o < Math.min(at + doff, b.length); ) {
+      const kind = b[o]!;
+      if (kind === 0) break;
+      if (kind === 1) {
+        o++;
+        continue;
+      }
+      if (kind === 3 && o + 2 < b.length) segment.wscale = b[o + 2]!;
+      const optlen = b[o + 1] ?? 0;
+      if (optlen < 2) break;
+      o += optlen;
+    }
+  }
+  return segment;
 }

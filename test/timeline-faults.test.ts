@@ -1,0 +1,110 @@
+// sockfd-timeline --drop and --delay (lib/timeline/nfqueue.ts): the kernel's recovery from a lost
+// segment, on real runs in the network namespace the tool makes (root and iptables, as in CI), and
+// that the namespace and its rule are gone after, also when the tool is interrupted.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist/timeline/cli.js');
+const example = (name: string) => join(root, 'dist/examples', `${name}.js`);
+const canFault = process.getuid?.() === 0 && spawnSync('iptables', ['-V']).status === 0 && spawnSync('unshare', ['--version']).status === 0;
+
+interface Row {
+  t: number;
+  who: string;
+  what: string;
+}
+
+function timeline(args: string[]): { rows: Row[]; stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000 });
+  const rows: Row[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*(\d+\.\d{6})\s+(client|server|wire)\s+(.*)$/.exec(line);
+    if (m) rows.push({ t: Number(m[1]), who: m[2]!, what: m[3]! });
+  }
+  return { rows, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+const index = (rows: Row[], who: string, what: RegExp, from = 0) => {
+  const i = rows.slice(from).findIndex((r) => r.who === who && what.test(r.what));
+  return i < 0 ? -1 : i + from;
+};
+const hostRules = () => ['iptables', 'ip6tables'].map((cmd) => spawnSync(cmd, ['-w', '-S'], { encoding: 'utf8' }).stdout).join('');
+
+describe('usage', () => {
+  it.each([
+    [['--drop', 'bogus'], /--drop bogus: WHAT is one of syn, synack, ack, data, fin, rst/],
+    [['--delay', 'data'], /--delay data: say how long, WHAT\[:N\]=MS/],
+    [['--drop', 'fin=3'], /--drop fin=3: no =MS \(that is --delay\)/],
+    [['--drop', 'syn:0'], /syn:0: N counts from 1/],
+  ])('%j is a usage error', (args, message) => {
+    const r = spawnSync(process.execPath, [cli, ...args, '--', 'true'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^Usage: sockfd-timeline/m);
+  });
+
+  it.runIf(process.getuid?.() === 0 && spawnSync('setpriv', ['--help']).status === 0)('without root: one line says so', () => {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, '--drop', 'syn', '--', 'true'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('sockfd-timeline: --drop and --delay need root (a network namespace and an iptables rule in it)\n');
+  });
+});
+
+describe.runIf(canFault)('faults on real runs', () => {
+  it('--drop syn: the SYN again about a second later, and connect() returns after it; the host\'s rules untouched', () => {
+    const before = hostRules();
+    const { rows, status, stdout } = timeline(['--drop', 'syn', '--', process.execPath, example('handshake_echo')]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^# faults: drop syn:1 \(nfnetlink_queue, in a network namespace of its own\)$/m);
+    const dropped = index(rows, 'wire', /\[SYN\]\s+seq 0 DROPPED\s+-> client SYN_SENT$/);
+    const again = index(rows, 'wire', /\[SYN\]\s+seq 0 \(again\)\s+-> server SYN_RECV$/);
+    const synAck = index(rows, 'wire', /\[SYN,ACK\]/);
+    const connected = index(rows, 'client', /^\.\.\. connect = 0$/);
+    expect(index(rows, 'client', /^connect\(.*\) \.\.\.$/)).toBeLessThan(dropped);
+    expect(dropped).toBeGreaterThan(0);
+    expect([again, synAck, connected].every((i) => i > dropped)).toBe(true);
+    expect(again).toBeLessThan(synAck);
+    expect(synAck).toBeLessThan(connected);
+    // the kernel's initial RTO is one second (RFC 6298; TCP_TIMEOUT_INIT)
+    const gap = rows[again]!.t - rows[dropped]!.t;
+    expect(gap).toBeGreaterThan(0.9);
+    expect(gap).toBeLessThan(1.5);
+    expect(hostRules()).toBe(before);
+  });
+
+  it('--drop data: the dropped segment sent again, same bytes, and the echo still arrives', () => {
+    const { rows, status } = timeline(['--drop', 'data', '--', process.execPath, example('handshake_echo')]);
+    expect(status).toBe(0);
+    const dropped = index(rows, 'wire', /\[PSH,ACK\]\s+seq 1:6 ack 1 len 5 DROPPED$/);
+    const again = index(rows, 'wire', /\[PSH,ACK\]\s+seq 1:6 ack 1 len 5 \(again\)$/, dropped);
+    expect(dropped).toBeGreaterThan(0);
+    expect(again).toBeGreaterThan(dropped);
+    expect(index(rows, 'server', /^\.\.\. recvfrom = 5$/)).toBeGreaterThan(again);
+    expect(index(rows, 'client', /^\.\.\. recvfrom = 5$/)).toBeGreaterThan(again);
+  });
+
+  it('--delay data=300: the segment arrives 300 ms late, marked held', () => {
+    const { rows, status } = timeline(['--delay', 'data=300', '--', process.execPath, example('handshake_echo')]);
+    expect(status).toBe(0);
+    const sent = index(rows, 'client', /^sendto\(.*"hello".*= 5$/);
+    const held = index(rows, 'wire', /\[PSH,ACK\]\s+seq 1:6 ack 1 len 5 \(held 300 ms\)$/);
+    expect(held).toBeGreaterThan(sent);
+    expect(rows[held]!.t - rows[sent]!.t).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('interrupted: the tool, its command and so its namespace end', async () => {
+    const marker = `sockfd-fault-${process.pid}-${Date.now()}`;
+    const child = spawn(process.execPath, [cli, '--drop', 'syn', '--', 'sh', '-c', `sleep 30 # ${marker}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && spawnSync('pgrep', ['-f', marker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(spawnSync('pgrep', ['-f', marker]).status).toBe(0);
+    child.kill('SIGINT');
+    await once(child, 'exit');
+    for (let i = 0; i < 40 && spawnSync('pgrep', ['-f', marker]).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    // no process left in the namespace: an unshare(1) namespace ends with its last process
+    expect(spawnSync('pgrep', ['-f', marker]).status).toBe(1);
+  });
+});
