@@ -211,12 +211,17 @@ describe('reading traces', () => {
   });
 });
 
-describe.runIf(isRoot && chromium !== undefined)('the diagram, in headless Chromium', () => {
-  it('draws every event, no label over another, all inside the picture', async () => {
+const canFault = isRoot && spawnSync('iptables', ['-V']).status === 0 && spawnSync('unshare', ['--version']).status === 0;
+
+describe.runIf(isRoot && chromium !== undefined)('the diagram and the time-sequence graph, in headless Chromium', () => {
+  it.each([
+    ['echo', []],
+    ...(canFault ? [['echo, its data dropped', ['--drop', 'data']]] : []),
+  ] as [string, string[]][])('%s: every event drawn, no label over another, all inside the picture', async (name, faults) => {
     const { chromium: browserType } = await import('playwright-core');
     await withTmpDirAsync(async (dir) => {
       const html = join(dir, 'echo.html');
-      const r = timeline(['--html', html, '--svg', join(dir, 'echo.svg'), example('handshake_echo')]);
+      const r = timeline([...faults, '--html', html, '--svg', join(dir, 'echo.svg'), example('handshake_echo')]);
       expect(r.status).toBe(0);
       const browser = await browserType.launch({
         executablePath: chromium,
@@ -227,7 +232,7 @@ describe.runIf(isRoot && chromium !== undefined)('the diagram, in headless Chrom
         const page = await browser.newPage({ viewport: { width: 1500, height: 1200 } });
         await page.goto(`file://${html}`);
         // in the page (a string: the tests are compiled without the DOM's types)
-        const layout: { overlaps: string[]; outside: string[]; smallest: number; arrows: number; boxes: number } = await page.evaluate(`(() => {
+        const layout: { overlaps: string[]; outside: string[]; smallest: number; arrows: number; boxes: number; graph: Record<string, number> } = await page.evaluate(`(() => {
           const svg = document.querySelector('svg').getBoundingClientRect();
           const texts = [...document.querySelectorAll('svg text')].map((t) => ({ text: t.textContent ?? '', box: t.getBoundingClientRect(), size: parseFloat(getComputedStyle(t).fontSize) }));
           const overlaps = [];
@@ -237,7 +242,9 @@ describe.runIf(isRoot && chromium !== undefined)('the diagram, in headless Chrom
             if (x > 1 && y > 1) overlaps.push(\`\${a.text} / \${b.text}\`);
           }));
           const outside = texts.filter((t) => t.box.left < svg.left || t.box.right > svg.right || t.box.top < svg.top || t.box.bottom > svg.bottom).map((t) => t.text);
-          return { overlaps, outside, smallest: Math.min(...texts.map((t) => t.size)), arrows: document.querySelectorAll('svg line[marker-end]').length, boxes: document.querySelectorAll('svg g > rect').length };
+          const graph = (kind) => [...document.querySelectorAll(\`svg [data-kind=\${kind}]\`)].filter((e) => e.getBoundingClientRect().height > 0 || e.getBoundingClientRect().width > 0).length;
+          return { overlaps, outside, smallest: Math.min(...texts.map((t) => t.size)), arrows: document.querySelectorAll('svg line[marker-end]').length, boxes: document.querySelectorAll('svg g > rect').length,
+            graph: { segment: graph('segment'), retransmission: graph('retransmission'), dropped: graph('dropped'), ack: graph('ack') } };
         })()`);
         const segments = r.rows.filter((row) => row.who === 'wire').length;
         const calls = r.rows.filter((row) => (row.who === 'client' || row.who === 'server') && !row.what.startsWith('... ')).length;
@@ -246,12 +253,22 @@ describe.runIf(isRoot && chromium !== undefined)('the diagram, in headless Chrom
         expect(layout.smallest).toBeGreaterThanOrEqual(12);
         expect(layout.arrows).toBe(segments);
         expect(layout.boxes).toBe(calls);
+        // the graph: a bar for each segment that takes sequence space (SYN, data, FIN), each end's
+        // acknowledgments; the dropped data a cross, and its second sending a red bar
+        const takesSpace = r.rows.filter((row) => row.who === 'wire' && (/\[(SYN|FIN)|len \d+/.test(row.what))).length;
+        const dropped = r.rows.filter((row) => row.who === 'wire' && / DROPPED/.test(row.what)).length;
+        expect(layout.graph.segment + layout.graph.retransmission + layout.graph.dropped).toBe(takesSpace);
+        expect(layout.graph.dropped).toBe(dropped);
+        expect(layout.graph.retransmission).toBe(r.rows.filter((row) => row.who === 'wire' && /\(again\)/.test(row.what)).length);
+        expect(layout.graph.ack).toBe(2);
+        if (faults.length > 0) expect([layout.graph.dropped, layout.graph.retransmission]).toEqual([1, 1]);
         // the screenshot, kept for a person to look at (test/.artifacts is not committed)
         const out = join(root, 'test/.artifacts');
         mkdirSync(out, { recursive: true });
-        const png = await page.locator('svg').screenshot({ path: join(out, 'timeline-echo.png') });
+        const file = `timeline-${name.replace(/\W+/g, '-')}`;
+        const png = await page.locator('svg').screenshot({ path: join(out, `${file}.png`) });
         expect(png.length).toBeGreaterThan(20_000); // a drawn picture, not an empty box
-        writeFileSync(join(out, 'timeline-echo.txt'), r.stdout);
+        writeFileSync(join(out, `${file}.txt`), r.stdout);
         expect(readFileSync(join(dir, 'echo.svg'), 'utf8')).toMatch(/^<svg /);
       } finally {
         await browser.close();

@@ -5,8 +5,9 @@
 // beside the lanes. Rows are in time order, one event each (not to scale: the handshake takes
 // microseconds and a retransmission a second); each row gives its time on the left.
 import { flagText } from './wire.js';
-import { seconds, segmentNumbers } from './text.js';
+import { faultNote, seconds, segmentNumbers } from './text.js';
 import type { CallEvent, Lane, Timeline } from './story.js';
+import { renderTsg } from './tsg.js';
 
 const ROW = 30; // px per event
 const TOP = 64; // the lane names above the first row
@@ -55,13 +56,16 @@ export function renderSvg(timeline: Timeline, title: string): string {
   const serverX = clientX + WIRE;
   const width = serverX + columnWidth('server') + PAD;
   const finalRow = events.length + (timeline.final.length > 0 ? 1 : 0);
-  const height = TOP + finalRow * ROW + 24;
+  const diagramHeight = TOP + finalRow * ROW + 24;
+  const svgWidth = Math.max(width, 900); // room for the graphs' legend
+  const graphs = renderTsg(timeline, diagramHeight, svgWidth);
+  const height = diagramHeight + graphs.height;
   const laneX: Record<Lane, number> = { client: clientX, server: serverX };
   const y = (row: number) => TOP + row * ROW;
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${svgWidth}" height="${height}" viewBox="0 0 ${svgWidth} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>${escape(title)}</title>`,
     `<defs>${['#202124', '#188038', '#7b1fa2', '#c5221f'].map((c) => `<marker id="a${c.slice(1)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${c}"/></marker>`).join('')}</defs>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -74,7 +78,7 @@ export function renderSvg(timeline: Timeline, title: string): string {
   for (const lane of ['client', 'server'] as const) {
     const x = laneX[lane];
     out.push(
-      `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - 16}" stroke="${colors[lane].stroke}" stroke-width="2"/>`,
+      `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${diagramHeight - 16}" stroke="${colors[lane].stroke}" stroke-width="2"/>`,
       `<text x="${x}" y="${TOP - 24}" text-anchor="middle" font-size="15" font-weight="bold" fill="${colors[lane].stroke}">${lane}</text>`,
     );
   }
@@ -105,10 +109,14 @@ export function renderSvg(timeline: Timeline, title: string): string {
       const color = segmentColor(event.segment.flags);
       const dir = to > from ? 1 : -1;
       const ports = timeline.connections > 1 ? ` :${event.from === 'client' ? event.segment.sport : event.segment.dport}` : '';
+      // a dropped segment stops half way, at a cross
+      const dropped = event.segment.dropped === true;
+      const end = dropped ? (from + to) / 2 : to - dir * 3;
       out.push(
-        `<line x1="${from + dir * 3}" y1="${y(row) + 14}" x2="${to - dir * 3}" y2="${y(row) + 26}" stroke="${color}" stroke-width="1.8" marker-end="url(#a${color.slice(1)})"/>`,
-        `<text x="${(from + to) / 2}" y="${y(row) + 13}" text-anchor="middle" fill="${color}"><tspan font-weight="bold">${flagText(event.segment.flags)}</tspan> ${escape(segmentNumbers(event))}${ports}${event.retransmission ? ' (again)' : ''}</text>`,
+        `<line x1="${from + dir * 3}" y1="${y(row) + 14}" x2="${end}" y2="${y(row) + (dropped ? 20 : 26)}" stroke="${color}" stroke-width="1.8"${dropped ? ' stroke-dasharray="5 3"' : ''} marker-end="url(#a${color.slice(1)})"/>`,
+        `<text x="${(from + to) / 2}" y="${y(row) + 13}" text-anchor="middle" fill="${color}"><tspan font-weight="bold">${flagText(event.segment.flags)}</tspan> ${escape(segmentNumbers(event))}${ports}${event.retransmission ? ' (again)' : ''}${escape(faultNote(event))}</text>`,
       );
+      if (dropped) out.push(`<path d="M${end + dir * 6},${y(row) + 15}l${dir * 10},10m0,-10l${-dir * 10},10" stroke="#c5221f" stroke-width="2.5"/>`);
       for (const lane of event.changed) {
         const x = lane === 'client' ? laneX.client - PAD : laneX.server + PAD;
         out.push(`<text x="${x}" y="${y(row) + 24}" text-anchor="${lane === 'client' ? 'end' : 'start'}" font-style="italic" fill="${colors[lane].stroke}">${event.states[lane]}</text>`);
@@ -126,7 +134,7 @@ export function renderSvg(timeline: Timeline, title: string): string {
       out.push(`<text x="${x}" y="${y(row) + 19}" text-anchor="${lane === 'client' ? 'end' : 'start'}" font-weight="bold" fill="${colors[lane].stroke}">${escape(text)}</text>`);
     }
   }
-  out.push('</svg>');
+  out.push(graphs.svg, '</svg>');
   return `${out.join('\n')}\n`;
 }
 
