@@ -26,13 +26,14 @@ step "$(basename "$tgz"): $(stat -c %s "$tgz") bytes, $(wc -l <<<"$listing") fil
 tr '\n' ' ' <<<"$listing"
 echo
 
-# What a consumer must never receive.
-if grep -E '^(test|bench|examples|scripts/test-|dist/(bench|examples)|build|\.ci)/?' <<<"$listing"; then
+# What a consumer must never receive (the compiled examples it does: the README runs them from
+# node_modules/sockfd/dist/examples; their sources and maps it does not).
+if grep -E '^(test|bench|examples|scripts/test-|dist/bench|dist/examples/.*\.map|build|\.ci)/?' <<<"$listing"; then
   echo "the tarball holds files a consumer does not need (above)" >&2
   exit 1
 fi
 for want in prebuilds/linux-x64/sockfd.glibc.node prebuilds/linux-arm64/sockfd.glibc.node dist/index.js \
-  dist/promises.d.ts dist/timeline/cli.js lib/index.ts binding.gyp scripts/install.cjs LICENSE CHANGELOG.md README.md; do
+  dist/promises.d.ts dist/timeline/cli.js dist/examples/handshake_echo.js lib/index.ts binding.gyp scripts/install.cjs LICENSE CHANGELOG.md README.md; do
   grep -qx "$want" <<<"$listing" || { echo "the tarball lacks $want" >&2; exit 1; }
 done
 
@@ -110,6 +111,12 @@ echo "$timeline"
 grep -q ' client  connect(' <<<"$timeline" || { echo "sockfd-timeline showed no connect()" >&2; exit 1; }
 if [ "$(id -u)" = 0 ]; then
   grep -q ' wire   .*\[SYN,ACK\]' <<<"$timeline" || { echo "sockfd-timeline captured no SYN-ACK" >&2; exit 1; }
+  # the README's command, as a project that installed sockfd runs it
+  step "(a) npx sockfd-timeline --drop syn -- node node_modules/sockfd/dist/examples/handshake_echo.js"
+  timeline=$(clean "$work/a" npx --no-install sockfd-timeline --drop syn -- node node_modules/sockfd/dist/examples/handshake_echo.js)
+  echo "$timeline"
+  grep -q ' wire   .*\[SYN\] .*DROPPED' <<<"$timeline" && grep -q ' wire   .*\[SYN\] .*(again)' <<<"$timeline" \
+    || { echo "sockfd-timeline --drop syn showed no dropped SYN sent again" >&2; exit 1; }
 fi
 
 step "(b) npm install --ignore-scripts"
