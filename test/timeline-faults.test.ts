@@ -1,6 +1,7 @@
-// sockfd-timeline --drop and --delay (lib/timeline/nfqueue.ts): the kernel's recovery from a lost
-// segment, on real runs in the network namespace the tool makes (root and iptables, as in CI), and
-// that the namespace and its rule are gone after, also when the tool is interrupted.
+// sockfd-timeline --drop and --delay (lib/timeline/nfqueue.ts) and the scenarios of docs/timeline.md:
+// the kernel's recovery from each lost segment, Nagle meeting the delayed ACK, a closed window and its
+// probes, on real runs in the network namespace the tool makes (root and iptables, as in CI), and that
+// the namespace and its rule are gone after, also when the tool is interrupted.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,16 @@ const index = (rows: Row[], who: string, what: RegExp, from = 0) => {
   return i < 0 ? -1 : i + from;
 };
 const hostRules = () => ['iptables', 'ip6tables'].map((cmd) => spawnSync(cmd, ['-w', '-S'], { encoding: 'utf8' }).stdout).join('');
+
+describe('nagle.ts: write-write-read meets the delayed ACK', () => {
+  it('stalls each request by the delayed ACK (40 ms or more) with Nagle, and not with TCP_NODELAY', () => {
+    const r = spawnSync(process.execPath, [example('nagle'), '12'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    const [, nagle, nodelay] = /median ([\d.]+) ms with Nagle, ([\d.]+) ms with TCP_NODELAY/.exec(r.stdout)!.map(Number);
+    expect(nagle).toBeGreaterThanOrEqual(35); // Linux's TCP_DELACK_MIN is 40 ms
+    expect(nodelay).toBeLessThan(10);
+  });
+});
 
 describe('usage', () => {
   it.each([
@@ -94,6 +105,65 @@ describe.runIf(canFault)('faults on real runs', () => {
     const held = index(rows, 'wire', /\[PSH,ACK\]\s+seq 1:6 ack 1 len 5 \(held 300 ms\)$/);
     expect(held).toBeGreaterThan(sent);
     expect(rows[held]!.t - rows[sent]!.t).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('--drop synack: the server sends its SYN-ACK again about a second later, and connect() returns after it', () => {
+    const { rows, status } = timeline(['--drop', 'synack', '--', process.execPath, example('handshake_echo')]);
+    expect(status).toBe(0);
+    const dropped = index(rows, 'wire', /\[SYN,ACK\]\s+seq 0 ack 1 DROPPED\s+-> server SYN_RECV$/);
+    const again = index(rows, 'wire', /\[SYN,ACK\]\s+seq 0 ack 1 \(again\)\s+-> client ESTABLISHED$/, dropped);
+    expect(dropped).toBeGreaterThan(0);
+    expect(again).toBeGreaterThan(dropped);
+    expect(index(rows, 'client', /^\.\.\. connect = 0$/)).toBeGreaterThan(again);
+    const gap = rows[again]!.t - rows[dropped]!.t;
+    expect(gap).toBeGreaterThan(0.9);
+    expect(gap).toBeLessThan(1.5);
+  });
+
+  it('--drop fin: the FIN sent again, and the peer reads the end of the stream only then', () => {
+    const { rows, status } = timeline(['--drop', 'fin', '--', process.execPath, example('handshake_echo')]);
+    expect(status).toBe(0);
+    const dropped = index(rows, 'wire', /\[FIN,ACK\]\s+seq 6 ack 6 DROPPED\s+-> client FIN_WAIT1$/);
+    const again = index(rows, 'wire', /\[FIN,ACK\]\s+seq 6 ack 6 \(again\)\s+-> server CLOSE_WAIT$/, dropped);
+    expect(dropped).toBeGreaterThan(0);
+    expect(again).toBeGreaterThan(dropped);
+    expect(index(rows, 'server', /^\.\.\. recvfrom = 0$/)).toBeGreaterThan(again);
+  });
+
+  it('last_ack.ts --drop ack:3: the last ACK lost, the FIN sent again, and TIME_WAIT answers it: why TIME_WAIT exists', () => {
+    const { rows, status, stdout } = timeline(['--drop', 'ack:3', '--', process.execPath, example('last_ack')]);
+    expect(status).toBe(0);
+    const fin = index(rows, 'wire', /\[FIN,ACK\]\s+seq 1 ack 2\s+-> client LAST_ACK, server TIME_WAIT$/);
+    const lost = index(rows, 'wire', /\[ACK\]\s+seq 2 ack 2 DROPPED$/, fin);
+    const again = index(rows, 'wire', /\[FIN,ACK\]\s+seq 1 ack 2 \(again\)$/, lost);
+    const answered = index(rows, 'wire', /\[ACK\]\s+seq 2 ack 2\s+-> client CLOSED$/, again);
+    expect([fin, lost, again, answered].every((i) => i >= 0)).toBe(true);
+    expect(fin < lost && lost < again && again < answered).toBe(true);
+    expect(stdout).toMatch(/at exit +kernel +server 127\.0\.0\.1:\d+ TIME_WAIT$/m);
+  });
+
+  it.each([
+    [1, /sent again by: a tail loss probe/],
+    [10, /sent again by: fast retransmit/],
+  ])('retransmit.ts %i segment(s), the first dropped: the kernel says which mechanism sent it again', (segments, how) => {
+    const r = timeline(['--drop', 'data', '--', process.execPath, example('retransmit'), String(segments)]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^${segments * 1000} bytes in ${segments} segments, all received$`, 'm'));
+    expect(r.stderr).toMatch(/^TCP_INFO: total_retrans [1-9]/m);
+    expect(r.stderr).toMatch(how);
+    expect(index(r.rows, 'wire', /seq 1:1001 ack 1 len 1000 \(again\)$/)).toBeGreaterThan(index(r.rows, 'wire', /seq 1:1001 ack 1 len 1000 DROPPED$/));
+  });
+
+  it('zero_window.ts: the window closes to 0, the sender probes it with growing gaps, and the data flows once the reader reads', () => {
+    const r = timeline(['--', process.execPath, example('zero_window'), '2000']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^65536 bytes received; window probes sent \(TcpExt TCPWinProbe\): [1-9]/m);
+    const closed = index(r.rows, 'wire', /\[ACK\]\s+seq 1 ack \d+ win 0$/);
+    const probes = r.rows.filter((row) => row.who === 'wire' && / \(window probe\)$/.test(row.what)).map((row) => row.t);
+    expect(closed).toBeGreaterThan(0);
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    expect(probes[1]! - probes[0]!).toBeGreaterThan(0.15); // the persist timer: an RTO and more, doubling
+    expect(probes[2] === undefined || probes[2] - probes[1]! > probes[1]! - probes[0]!).toBe(true);
   });
 
   it('interrupted: the tool, its command and so its namespace end', async () => {

@@ -35,6 +35,8 @@ export interface WireEvent {
   connection: number;
   /** This end sent a segment with the same sequence number, flags and length before. */
   retransmission: boolean;
+  /** A zero-window probe: no data, one below what the other end has acknowledged (the persist timer's). */
+  probe: boolean;
 }
 
 export type Event = CallEvent | WireEvent;
@@ -100,6 +102,8 @@ class Connection {
   isn: Partial<Record<Lane, number>> = {};
   finEnd: Partial<Record<Lane, number>> = {}; // the relative ack that acknowledges this end's FIN
   sent = new Set<string>(); // what each end sent that takes a sequence number: SYN, FIN or data
+  acked: Partial<Record<Lane, number>> = {}; // the highest relative ack each end has received
+  window: Partial<Record<Lane, number>> = {}; // the window each end offered last
   constructor(readonly index: number, readonly client: string) {}
 
   step(seg: Segment, from: Lane, next: Segment | undefined): Omit<WireEvent, 'kind' | 't' | 'segment' | 'connection'> {
@@ -113,6 +117,12 @@ class Connection {
     const rel = (v: number, end: Lane) => (this.isn[end] === undefined ? v : (v - this.isn[end]!) >>> 0);
     const seq = rel(seg.seq, from);
     const ack = seg.flags & ACK ? rel(seg.ack, to) : null;
+    // (a keepalive has the same form, but into an open window)
+    const probe = !consumes && !(seg.flags & RST) && this.window[to] === 0 && this.acked[from] !== undefined && seq === ((this.acked[from]! - 1) >>> 0);
+    if (!seg.dropped) {
+      if (ack !== null && (this.acked[to] === undefined || ack > this.acked[to]!)) this.acked[to] = ack;
+      this.window[from] = seg.win;
+    }
     const s = this.states;
     if (seg.dropped) {
       // It left its sender, which moved on as it does sending it; nothing arrived.
@@ -148,7 +158,7 @@ class Connection {
       }
     }
     const changed = (['client', 'server'] as const).filter((l) => s[l] !== before[l]);
-    return { from, seq, ack, states: { ...s }, changed, retransmission };
+    return { from, seq, ack, states: { ...s }, changed, retransmission, probe };
   }
 
   // The sender of a FIN (sent again, it changes nothing more).

@@ -5,7 +5,7 @@
 // beside the lanes. Rows are in time order, one event each (not to scale: the handshake takes
 // microseconds and a retransmission a second); each row gives its time on the left.
 import { flagText } from './wire.js';
-import { faultNote, seconds, segmentNumbers } from './text.js';
+import { seconds, segmentNote, segmentNumbers } from './text.js';
 import type { CallEvent, Lane, Timeline } from './story.js';
 import { renderTsg } from './tsg.js';
 
@@ -114,7 +114,7 @@ export function renderSvg(timeline: Timeline, title: string): string {
       const end = dropped ? (from + to) / 2 : to - dir * 3;
       out.push(
         `<line x1="${from + dir * 3}" y1="${y(row) + 14}" x2="${end}" y2="${y(row) + (dropped ? 20 : 26)}" stroke="${color}" stroke-width="1.8"${dropped ? ' stroke-dasharray="5 3"' : ''} marker-end="url(#a${color.slice(1)})"/>`,
-        `<text x="${(from + to) / 2}" y="${y(row) + 13}" text-anchor="middle" fill="${color}"><tspan font-weight="bold">${flagText(event.segment.flags)}</tspan> ${escape(segmentNumbers(event))}${ports}${event.retransmission ? ' (again)' : ''}${escape(faultNote(event))}</text>`,
+        `<text x="${(from + to) / 2}" y="${y(row) + 13}" text-anchor="middle" fill="${color}"><tspan font-weight="bold">${flagText(event.segment.flags)}</tspan> ${escape(segmentNumbers(event))}${ports}${escape(segmentNote(event))}</text>`,
       );
       if (dropped) out.push(`<path d="M${end + dir * 6},${y(row) + 15}l${dir * 10},10m0,-10l${-dir * 10},10" stroke="#c5221f" stroke-width="2.5"/>`);
       for (const lane of event.changed) {

@@ -15,14 +15,17 @@ export function segmentNumbers(e: Extract<Event, { kind: 'wire' }>): string {
   const { len } = e.segment;
   const parts = [len > 0 ? `seq ${e.seq}:${(e.seq + len) >>> 0}` : `seq ${e.seq}`];
   if (e.ack !== null) parts.push(`ack ${e.ack}`);
+  if (e.segment.win === 0 && !(e.segment.flags & 0x06)) parts.push('win 0'); // a closed window (not RST's 0)
   if (len > 0) parts.push(`len ${len}`);
   return parts.join(' ');
 }
 
-/** What --drop or --delay did to the segment: ` DROPPED`, ` (held 250 ms)`, or nothing. */
-export function faultNote(e: Extract<Event, { kind: 'wire' }>): string {
-  if (e.segment.dropped) return ' DROPPED';
-  return e.segment.heldMs === undefined ? '' : ` (held ${e.segment.heldMs} ms)`;
+/** What the segment was beyond its numbers: sent again, a window probe, dropped or held (--drop, --delay). */
+export function segmentNote(e: Extract<Event, { kind: 'wire' }>): string {
+  const notes = [e.retransmission ? ' (again)' : '', e.probe ? ' (window probe)' : ''];
+  if (e.segment.dropped) notes.push(' DROPPED');
+  if (e.segment.heldMs !== undefined) notes.push(` (held ${e.segment.heldMs} ms)`);
+  return notes.join('');
 }
 
 function what(e: Event): string {
@@ -34,7 +37,7 @@ function what(e: Event): string {
   const s = e.segment;
   const ends = s.src.includes(':') ? `[${s.src}]:${s.sport} > [${s.dst}]:${s.dport}` : `${s.src}:${s.sport} > ${s.dst}:${s.dport}`;
   const moved = e.changed.map((lane) => `${lane} ${e.states[lane]}`).join(', ');
-  const numbers = `${segmentNumbers(e)}${e.retransmission ? ' (again)' : ''}${faultNote(e)}`;
+  const numbers = `${segmentNumbers(e)}${segmentNote(e)}`;
   return `${ends}  ${`[${flagText(s.flags)}]`.padEnd(10)} ${numbers.padEnd(22)}${moved ? ` -> ${moved}` : ''}`.trimEnd();
 }
 
