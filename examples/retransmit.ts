@@ -1,16 +1,17 @@
-// A lost data segment, and how the kernel sent it again: the client sends `segments` segments of
-// 1000 bytes (TCP_NODELAY: one send(), one segment), the server reads them all, then the client reads
+// A lost data segment, and how the kernel sent it again: the client makes `sends` send() calls of 1000
+// bytes each (TCP_NODELAY; Linux's autocorking may still join the later ones while the first is in
+// the queue), the server reads them all, then the client reads
 // its own socket's struct tcp_info (getsockopt(2) TCP_INFO) and the kernel's TCP counters
 // (/proc/net/netstat: under sockfd-timeline they are the namespace's own, this run's alone).
 // Nothing is lost on a loopback by itself: run it with one segment dropped,
-//   npx sockfd-timeline --drop data -- node dist/examples/retransmit.js      (1 segment: a tail loss probe)
+//   npx sockfd-timeline --drop data -- node dist/examples/retransmit.js      (1 send: a tail loss probe)
 //   npx sockfd-timeline --drop data -- node dist/examples/retransmit.js 10   (10: fast retransmit, from SACKs)
 import { readFileSync } from 'node:fs';
 
 import { accept, connect, recv, send } from 'sockfd/promises';
 import { AF_INET, bind, close, getsockname, getsockopt, IPPROTO_TCP, listen, setsockopt, SOCK_STREAM, socket, TCP_INFO, TCP_NODELAY } from 'sockfd';
 
-const segments = Number(process.argv[2] ?? 1);
+const sends = Number(process.argv[2] ?? 1);
 const SIZE = 1000;
 
 // TcpExt's counters by name (two lines: the names, then the values).
@@ -30,9 +31,9 @@ const [{ fd: server }] = await Promise.all([accept(listener), connect(client, ge
 setsockopt(client, IPPROTO_TCP, TCP_NODELAY, 1);
 
 const chunk = Buffer.alloc(SIZE, 'x');
-for (let i = 0; i < segments; i++) await send(client, chunk); // one segment each
+for (let i = 0; i < sends; i++) await send(client, chunk);
 const buf = Buffer.alloc(64 * 1024);
-for (let got = 0; got < segments * SIZE; ) got += await recv(server, buf); // returns when the lost one is in
+for (let got = 0; got < sends * SIZE; ) got += await recv(server, buf); // returns when the lost one is in
 
 const info = getsockopt(client, IPPROTO_TCP, TCP_INFO);
 const after = netstat();
@@ -42,7 +43,7 @@ const how =
   : delta('TCPTimeouts') > 0 ? 'the retransmission timeout (RFC 6298)'
   : delta('TCPFastRetrans') > 0 ? 'fast retransmit (RFC 5681, RACK-TLP: the later segments\' SACKs showed the hole)'
   : 'nothing: no segment was lost';
-console.log(`${segments * SIZE} bytes in ${segments} segments, all received`);
+console.log(`${sends * SIZE} bytes in ${sends} sends, all received`);
 console.log(`TCP_INFO: total_retrans ${info.total_retrans}, snd_cwnd ${info.snd_cwnd}, ca_state ${info.ca_state}, rto ${info.rto} us`);
 console.log(`TcpExt: TCPLossProbes +${delta('TCPLossProbes')}, TCPTimeouts +${delta('TCPTimeouts')}, TCPFastRetrans +${delta('TCPFastRetrans')}, TCPSACKRecovery +${delta('TCPSACKRecovery')}`);
 console.log(`sent again by: ${how}`);

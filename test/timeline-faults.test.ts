@@ -145,10 +145,10 @@ describe.runIf(canFault)('faults on real runs', () => {
   it.each([
     [1, /sent again by: a tail loss probe/],
     [10, /sent again by: fast retransmit/],
-  ])('retransmit.ts %i segment(s), the first dropped: the kernel says which mechanism sent it again', (segments, how) => {
-    const r = timeline(['--drop', 'data', '--', process.execPath, example('retransmit'), String(segments)]);
+  ])('retransmit.ts, %i send(s), the first segment dropped: the kernel says which mechanism sent it again', (sends, how) => {
+    const r = timeline(['--drop', 'data', '--', process.execPath, example('retransmit'), String(sends)]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^${segments * 1000} bytes in ${segments} segments, all received$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^${sends * 1000} bytes in ${sends} sends, all received$`, 'm'));
     expect(r.stderr).toMatch(/^TCP_INFO: total_retrans [1-9]/m);
     expect(r.stderr).toMatch(how);
     expect(index(r.rows, 'wire', /seq 1:1001 ack 1 len 1000 \(again\)$/)).toBeGreaterThan(index(r.rows, 'wire', /seq 1:1001 ack 1 len 1000 DROPPED$/));

@@ -126,17 +126,16 @@ class Connection {
     const s = this.states;
     if (seg.dropped) {
       // It left its sender, which moved on as it does sending it; nothing arrived.
-      if (seg.flags & SYN) s[from] = seg.flags & ACK ? 'SYN_RECV' : 'SYN_SENT';
+      if (seg.flags & SYN) this.sendSyn(from, seg.flags);
       else if (seg.flags & FIN) this.sendFin(from, seq, seg.len);
     } else if (seg.flags & RST) {
       if (s[from] !== 'LISTEN') s[from] = 'CLOSED'; // a port nobody listens on answers too
       s[to] = 'CLOSED';
     } else if (seg.flags & SYN) {
+      this.sendSyn(from, seg.flags);
       if (seg.flags & ACK) {
-        s[from] = 'SYN_RECV';
         if (s[to] === 'SYN_SENT') s[to] = 'ESTABLISHED';
-      } else {
-        s[from] = 'SYN_SENT';
+      } else if (s[to] === 'LISTEN') {
         // a listener that takes the SYN answers SYN-ACK; one whose queue is full drops it, and a
         // port without one answers RST: neither makes a connection on that side
         if (next && next.sport === seg.dport && next.flags & SYN && next.flags & ACK) s[to] = 'SYN_RECV';
@@ -159,6 +158,16 @@ class Connection {
     }
     const changed = (['client', 'server'] as const).filter((l) => s[l] !== before[l]);
     return { from, seq, ack, states: { ...s }, changed, retransmission, probe };
+  }
+
+  // The sender of a SYN or SYN-ACK: sent again once its connection is further on, it changes nothing.
+  private sendSyn(from: Lane, flags: number): void {
+    const s = this.states;
+    if (flags & ACK) {
+      if (s[from] === 'LISTEN' || s[from] === 'SYN_SENT') s[from] = 'SYN_RECV';
+    } else if (s[from] === 'CLOSED') {
+      s[from] = 'SYN_SENT';
+    }
   }
 
   // The sender of a FIN (sent again, it changes nothing more).

@@ -16,11 +16,12 @@ const RIGHT = 24;
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const colors: Record<Lane, string> = { client: '#3367d6', server: '#e37400' };
 
-// About five round numbers from 0 to max: 0, 200, 400...
-function ticks(max: number): number[] {
+// About five round numbers from 0 to max: 0, 200, 400... (whole ones only, for sequence numbers)
+function ticks(max: number, whole = false): number[] {
   if (max <= 0) return [0];
   const raw = max / 5;
-  const step = [1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(raw))).find((s) => s >= raw) ?? raw;
+  const round = [1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(raw))).find((s) => s >= raw) ?? raw;
+  const step = whole ? Math.max(1, round) : round;
   const out: number[] = [];
   for (let v = 0; v <= max + step / 1e6; v += step) out.push(Number(v.toPrecision(12)));
   return out;
@@ -59,7 +60,7 @@ export function renderTsg(timeline: Timeline, top: number, width: number): { svg
         `<text x="${LEFT}" y="${y0 + HEAD - 12}" font-weight="bold" fill="${colors[from]}">${escape(title)}</text>`,
         `<path d="M${LEFT},${panelTop}V${panelTop + PANEL}H${width - RIGHT}" fill="none" stroke="#5f6368"/>`,
       );
-      for (const v of ticks(yMax)) {
+      for (const v of ticks(yMax, true)) {
         out.push(`<text x="${LEFT - 6}" y="${y(v) + 4}" text-anchor="end" font-family="DejaVu Sans Mono, monospace" fill="#5f6368">${v}</text>`);
       }
       for (const s of ticks(span)) {
