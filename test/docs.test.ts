@@ -58,6 +58,17 @@ describe('TSDoc', () => {
   });
 });
 
+describe('docs/course.md', () => {
+  const course = readFileSync(join(root, 'docs', 'course.md'), 'utf8');
+
+  it('runs only examples the package ships, and links only files that exist', () => {
+    const named = [...course.matchAll(/node node_modules\/sockfd\/dist\/examples\/(\w+)\.js/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(10);
+    for (const name of named) expect(existsSync(join(root, 'dist', 'examples', `${name}.js`)), name).toBe(true);
+    for (const [, link] of course.matchAll(/\]\((\.\.\/examples\/[\w/.]+)\)/g)) expect(existsSync(join(root, 'docs', link!)), link).toBe(true);
+  });
+});
+
 describe('README', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
