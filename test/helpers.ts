@@ -280,3 +280,32 @@ export async function withNetns<T>(count: number, setup: string[], fn: (names: s
     for (const name of names) spawnSync('ip', ['netns', 'del', name]);
   }
 }
+
+/** One line of sockfd-timeline's text: seconds (NaN for `at exit`), who, and what. */
+export interface TimelineRow {
+  t: number;
+  who: string;
+  what: string;
+}
+
+const timelineCli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'timeline', 'cli.js');
+
+/** Runs sockfd-timeline with `args` and takes its text apart, line by line. */
+export function runTimeline(args: string[], env: NodeJS.ProcessEnv = process.env): { rows: TimelineRow[]; stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [timelineCli, ...args], { encoding: 'utf8', timeout: 30_000, env });
+  const rows: TimelineRow[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*(\d+\.\d{6}|at exit)\s+(client|server|wire|kernel)\s+(.*)$/.exec(line);
+    if (m) rows.push({ t: Number(m[1]), who: m[2]!, what: m[3]! });
+  }
+  return { rows, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** The index of the first row of `who` matching `what`, from `from` on; -1 if none. */
+export function findRow(rows: TimelineRow[], who: string, what: RegExp, from = 0): number {
+  const i = rows.slice(from).findIndex((r) => r.who === who && what.test(r.what));
+  return i < 0 ? -1 : i + from;
+}
+
+/** Whether sockfd-timeline's --drop and --delay can run here: root, iptables and unshare. */
+export const canFault = process.getuid?.() === 0 && spawnSync('iptables', ['-V']).status === 0 && spawnSync('unshare', ['--version']).status === 0;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../dist/timeline/calls.js';
 import { buildTimeline } from '../dist/timeline/story.js';
-import { hasPython, underSanitizers, withTmpDir, withTmpDirAsync } from './helpers.js';
+import { canFault, findRow, hasPython, runTimeline, underSanitizers, withTmpDir, withTmpDirAsync } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/timeline/cli.js');
@@ -20,38 +20,18 @@ const hasStrace = spawnSync('strace', ['-V']).status === 0;
 // spins instead of starting, even for --version (seen in CI); the plain runs check the diagram.
 const chromium = underSanitizers ? undefined : ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => spawnSync(p, ['--version'], { timeout: 20_000 }).status === 0);
 
-interface Row {
-  who: string;
-  what: string;
-}
-
-function timeline(args: string[], env: NodeJS.ProcessEnv = process.env): { rows: Row[]; stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, env });
-  const rows: Row[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const m = /^\s*(?:\d+\.\d{6}|at exit)\s+(client|server|wire|kernel)\s+(.*)$/.exec(line);
-    if (m) rows.push({ who: m[1]!, what: m[2]! });
-  }
-  return { rows, stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
-
-// The index of the first row matching, after `from`; -1 if none.
-function find(rows: Row[], who: string, what: RegExp, from = 0): number {
-  const i = rows.slice(from).findIndex((r) => r.who === who && what.test(r.what));
-  return i < 0 ? -1 : i + from;
-}
 const segment = (flags: string) => new RegExp(`\\[${flags}\\]`);
 
 describe.runIf(isRoot)('the seeds\' claims, on real runs', () => {
   it('seed 001 echo: connect returns after the SYN-ACK, accept after the final ACK; the first closer\'s FIN and its ACK, the peer\'s FIN after its close, TIME_WAIT on the first closer', () => {
-    const { rows, status } = timeline([example('handshake_echo')]);
+    const { rows, status } = runTimeline([example('handshake_echo')]);
     expect(status).toBe(0);
-    const connect = find(rows, 'client', /^connect\(.*\) \.\.\.$/);
-    const syn = find(rows, 'wire', segment('SYN'));
-    const synAck = find(rows, 'wire', segment('SYN,ACK'));
-    const ack = find(rows, 'wire', /\[ACK\]\s+seq 1 ack 1/);
-    const connected = find(rows, 'client', /^\.\.\. connect = 0$/);
-    const accepted = find(rows, 'server', /^accept4\(.*= \d+$/);
+    const connect = findRow(rows, 'client', /^connect\(.*\) \.\.\.$/);
+    const syn = findRow(rows, 'wire', segment('SYN'));
+    const synAck = findRow(rows, 'wire', segment('SYN,ACK'));
+    const ack = findRow(rows, 'wire', /\[ACK\]\s+seq 1 ack 1/);
+    const connected = findRow(rows, 'client', /^\.\.\. connect = 0$/);
+    const accepted = findRow(rows, 'server', /^accept4\(.*= \d+$/);
     expect([connect, syn, synAck, ack].every((i) => i >= 0)).toBe(true);
     expect(connect).toBeLessThan(syn);
     expect(syn).toBeLessThan(synAck);
@@ -61,45 +41,45 @@ describe.runIf(isRoot)('the seeds\' claims, on real runs', () => {
     expect(rows[synAck]!.what).toMatch(/seq 0 ack 1 +-> client ESTABLISHED/);
 
     // the client closes first: its FIN, then the server's ACK of it
-    const clientClose = find(rows, 'client', /^close\(/);
-    const clientFin = find(rows, 'wire', /:\d+ > .*\[FIN,ACK\].*-> client FIN_WAIT1, server CLOSE_WAIT/);
-    const finAcked = find(rows, 'wire', segment('ACK'), clientFin + 1);
+    const clientClose = findRow(rows, 'client', /^close\(/);
+    const clientFin = findRow(rows, 'wire', /:\d+ > .*\[FIN,ACK\].*-> client FIN_WAIT1, server CLOSE_WAIT/);
+    const finAcked = findRow(rows, 'wire', segment('ACK'), clientFin + 1);
     expect(clientClose).toBeLessThan(clientFin);
     expect(rows[finAcked]!.what).toMatch(/ack 7 +-> client FIN_WAIT2/);
     // the server's FIN only after its own close
-    const serverClose = find(rows, 'server', /^close\(\d+\) \.\.\.$/, clientFin);
-    const serverFin = find(rows, 'wire', /\[FIN,ACK\].*-> client TIME_WAIT, server LAST_ACK/);
+    const serverClose = findRow(rows, 'server', /^close\(\d+\) \.\.\.$/, clientFin);
+    const serverFin = findRow(rows, 'wire', /\[FIN,ACK\].*-> client TIME_WAIT, server LAST_ACK/);
     expect(serverClose).toBeGreaterThan(0);
     expect(serverClose).toBeLessThan(serverFin);
     expect(rows[serverFin + 1]!.what).toMatch(/\[ACK\].*-> server CLOSED/);
     // the kernel's own reading: the first closer is the one in TIME_WAIT
-    expect(rows.at(-1)).toEqual({ who: 'kernel', what: expect.stringMatching(/^client 127\.0\.0\.1:\d+ TIME_WAIT$/) });
+    expect(rows.at(-1)).toMatchObject({ who: 'kernel', what: expect.stringMatching(/^client 127\.0\.0\.1:\d+ TIME_WAIT$/) });
   });
 
   it('a closed port answers the SYN with RST, and connect() fails after it', () => {
-    const { rows } = timeline([example('closed_port')]);
-    const syn = find(rows, 'wire', segment('SYN'));
+    const { rows } = runTimeline([example('closed_port')]);
+    const syn = findRow(rows, 'wire', segment('SYN'));
     expect(rows[syn + 1]!.what).toMatch(/\[RST,ACK\]\s+seq 0 ack 1\s+-> client CLOSED/);
-    expect(find(rows, 'client', /^\.\.\. connect = -1 ECONNREFUSED$/)).toBe(syn + 2);
+    expect(findRow(rows, 'client', /^\.\.\. connect = -1 ECONNREFUSED$/)).toBe(syn + 2);
   });
 
   it('close with unread data and SO_LINGER 0 send RST instead of FIN; the peer reads ECONNRESET', () => {
     for (const [name, closer, peer] of [['close_unread', 'server', 'client'], ['linger_zero', 'client', 'server']] as const) {
-      const { rows } = timeline([example(name)]);
-      const close = find(rows, closer, /^close\(\d+\) \.\.\.$/);
-      expect(rows[close + 1]).toEqual({ who: 'wire', what: expect.stringMatching(/\[RST,ACK\].*-> client CLOSED, server CLOSED$/) });
-      expect(find(rows, 'wire', segment('FIN,ACK'))).toBe(-1);
-      expect(find(rows, peer, /^recvfrom\(.*= -1 ECONNRESET$/)).toBeGreaterThan(close);
+      const { rows } = runTimeline([example(name)]);
+      const close = findRow(rows, closer, /^close\(\d+\) \.\.\.$/);
+      expect(rows[close + 1]).toMatchObject({ who: 'wire', what: expect.stringMatching(/\[RST,ACK\].*-> client CLOSED, server CLOSED$/) });
+      expect(findRow(rows, 'wire', segment('FIN,ACK'))).toBe(-1);
+      expect(findRow(rows, peer, /^recvfrom\(.*= -1 ECONNRESET$/)).toBeGreaterThan(close);
     }
   });
 
   it('half-close: after the client\'s shutdown(SHUT_WR) the server reads 0 and still sends', () => {
-    const { rows } = timeline([example('half_close')]);
-    const shutdown = find(rows, 'client', /^shutdown\(\d+, SHUT_WR\)/);
-    const fin = find(rows, 'wire', /\[FIN,ACK\].*-> client FIN_WAIT1, server CLOSE_WAIT/);
-    const eof = find(rows, 'server', /^recvfrom\(.*""/);
-    const answer = find(rows, 'wire', /\[PSH,ACK\] .*len 6/);
-    const read = find(rows, 'client', /^recvfrom\(\d+, "answer"/);
+    const { rows } = runTimeline([example('half_close')]);
+    const shutdown = findRow(rows, 'client', /^shutdown\(\d+, SHUT_WR\)/);
+    const fin = findRow(rows, 'wire', /\[FIN,ACK\].*-> client FIN_WAIT1, server CLOSE_WAIT/);
+    const eof = findRow(rows, 'server', /^recvfrom\(.*""/);
+    const answer = findRow(rows, 'wire', /\[PSH,ACK\] .*len 6/);
+    const read = findRow(rows, 'client', /^recvfrom\(\d+, "answer"/);
     expect(shutdown).toBeLessThan(fin);
     expect(fin).toBeLessThan(eof);
     expect(eof).toBeLessThan(answer);
@@ -107,7 +87,7 @@ describe.runIf(isRoot)('the seeds\' claims, on real runs', () => {
   });
 
   it('a full accept queue drops the SYN: the client sends it again a second later', () => {
-    const { rows } = timeline([example('backlog_full')]);
+    const { rows } = runTimeline([example('backlog_full')]);
     const syns = rows.filter((r) => r.who === 'wire' && /\[SYN\]/.test(r.what));
     expect(syns).toHaveLength(3); // the first client's, the second's, the second's again
     expect(syns[1]!.what).not.toMatch(/SYN_RECV/); // dropped: the server never had it
@@ -115,16 +95,16 @@ describe.runIf(isRoot)('the seeds\' claims, on real runs', () => {
   });
 
   it('TIME_WAIT falls on the side that closed first (the server here) and holds its port', () => {
-    const { rows } = timeline([example('time_wait')]);
-    expect(find(rows, 'server', /^bind\(\d+, 127\.0\.0\.1:\d+\) = -1 EADDRINUSE$/)).toBeGreaterThan(0);
-    expect(find(rows, 'server', /^bind\(\d+, 127\.0\.0\.1:\d+\) = 0$/)).toBeGreaterThan(0);
-    expect(rows.at(-1)).toEqual({ who: 'kernel', what: expect.stringMatching(/^server 127\.0\.0\.1:\d+ TIME_WAIT$/) });
+    const { rows } = runTimeline([example('time_wait')]);
+    expect(findRow(rows, 'server', /^bind\(\d+, 127\.0\.0\.1:\d+\) = -1 EADDRINUSE$/)).toBeGreaterThan(0);
+    expect(findRow(rows, 'server', /^bind\(\d+, 127\.0\.0\.1:\d+\) = 0$/)).toBeGreaterThan(0);
+    expect(rows.at(-1)).toMatchObject({ who: 'kernel', what: expect.stringMatching(/^server 127\.0\.0\.1:\d+ TIME_WAIT$/) });
   });
 
   it('the merged order is the same in 20 runs', () => {
     const shapes = new Set<string>();
     for (let i = 0; i < 20; i++) {
-      const { rows } = timeline([example('handshake_echo')]);
+      const { rows } = runTimeline([example('handshake_echo')]);
       // who, and what without the numbers that change (ports, fds, the kernel's address)
       shapes.add(rows.map((r) => `${r.who} ${r.what.replace(/\d+/g, '#')}`).join('\n'));
     }
@@ -137,13 +117,13 @@ import socket
 s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
 c = socket.socket(); c.connect(s.getsockname()); a, _ = s.accept()
 c.sendall(b'hi'); a.recv(2); c.close(); a.close(); s.close()`;
-    const { rows, stdout } = timeline(['--', 'python3', '-c', program]);
+    const { rows, stdout } = runTimeline(['--', 'python3', '-c', program]);
     expect(stdout).toMatch(/^# calls: strace -f/);
-    const connect = find(rows, 'client', /^connect\(\d+, 127\.0\.0\.1:\d+\) \.\.\.$/);
-    expect(find(rows, 'wire', segment('SYN'))).toBeGreaterThan(connect);
-    expect(find(rows, 'server', /^accept4\(\d+, 127\.0\.0\.1:\d+, SOCK_CLOEXEC\) = \d+$/)).toBeGreaterThan(connect);
-    expect(find(rows, 'wire', /\[PSH,ACK\] .*len 2/)).toBeGreaterThan(connect);
-    expect(find(rows, 'server', /^close\(/)).toBeGreaterThan(0);
+    const connect = findRow(rows, 'client', /^connect\(\d+, 127\.0\.0\.1:\d+\) \.\.\.$/);
+    expect(findRow(rows, 'wire', segment('SYN'))).toBeGreaterThan(connect);
+    expect(findRow(rows, 'server', /^accept4\(\d+, 127\.0\.0\.1:\d+, SOCK_CLOEXEC\) = \d+$/)).toBeGreaterThan(connect);
+    expect(findRow(rows, 'wire', /\[PSH,ACK\] .*len 2/)).toBeGreaterThan(connect);
+    expect(findRow(rows, 'server', /^close\(/)).toBeGreaterThan(0);
   });
 });
 
@@ -211,8 +191,6 @@ describe('reading traces', () => {
   });
 });
 
-const canFault = isRoot && spawnSync('iptables', ['-V']).status === 0 && spawnSync('unshare', ['--version']).status === 0;
-
 describe.runIf(isRoot && chromium !== undefined)('the diagram and the time-sequence graph, in headless Chromium', () => {
   it.each([
     ['echo', []],
@@ -221,7 +199,7 @@ describe.runIf(isRoot && chromium !== undefined)('the diagram and the time-seque
     const { chromium: browserType } = await import('playwright-core');
     await withTmpDirAsync(async (dir) => {
       const html = join(dir, 'echo.html');
-      const r = timeline([...faults, '--html', html, '--svg', join(dir, 'echo.svg'), example('handshake_echo')]);
+      const r = runTimeline([...faults, '--html', html, '--svg', join(dir, 'echo.svg'), example('handshake_echo')]);
       expect(r.status).toBe(0);
       const browser = await browserType.launch({
         executablePath: chromium,

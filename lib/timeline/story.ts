@@ -227,7 +227,8 @@ export function buildTimeline(calls: Call[], captured: Segment[], keepAll: boole
     const from: Lane = a === conn.client ? 'client' : 'server';
     // what a SYN got next on its connection (a SYN-ACK, a RST, or nothing before the SYN came again)
     const same = (s: Segment) => (s.sport === seg.sport && s.dport === seg.dport && s.src === seg.src) || (s.sport === seg.dport && s.dport === seg.sport && s.src === seg.dst);
-    const next = seg.flags & SYN && !(seg.flags & ACK) && !seg.dropped ? seen.slice(i + 1).find((s) => !s.dropped && same(s)) : undefined;
+    // (a SYN-ACK dropped on its way still shows that the listener took the SYN)
+    const next = seg.flags & SYN && !(seg.flags & ACK) && !seg.dropped ? seen.slice(i + 1).find(same) : undefined;
     wire.push({ kind: 'wire', t: seg.t, segment: seg, connection: conn.index, ...conn.step(seg, from, next) });
   });
 
