@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
+import * as s from 'sockfd';
+
 import { canFault, findRow, runTimeline } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -147,6 +149,14 @@ describe.runIf(canFault)('faults on real runs', () => {
     const gaps = probes.slice(1).map((t, i) => t - probes[i]!);
     expect(gaps[0], r.stdout).toBeGreaterThan(0.15);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i], r.stdout).toBeGreaterThan(gaps[i - 1]! * 0.9);
+  });
+
+  it.runIf(s.if_nameindex().length > 1)('told by hand that it is inside its namespace, on the host: refuses, and adds no rule', () => {
+    const before = hostRules();
+    const r = spawnSync(process.execPath, [cli, '--drop', 'syn', '--', 'true'], { encoding: 'utf8', env: { ...process.env, SOCKFD_TIMELINE_NETNS: '1' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^sockfd-timeline: not in a network namespace of its own \(interfaces: lo, .*\); no rule added$/m);
+    expect(hostRules()).toBe(before);
   });
 
   it('interrupted: the tool, its command and so its namespace end', async () => {

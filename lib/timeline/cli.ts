@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { isSyscallError } from '../index.js';
+import { if_nameindex, isSyscallError } from '../index.js';
 import { parseTrace } from './calls.js';
 import { allTcpSockets, type DiagSocket } from './diag.js';
 import { buildTimeline } from './story.js';
@@ -105,6 +105,10 @@ async function inNetns(): Promise<number> {
 // Inside that namespace: loopback up, and every TCP segment leaving to the queue (OUTPUT: each
 // segment once; --queue-bypass: through unqueued once the tool has let go). Returns what failed.
 function netnsRules(): string {
+  // Only in a namespace of its own, whose one interface is lo: never the host's rules, even if the
+  // variable that says "inside" was set by hand.
+  const links = if_nameindex().map((l) => l.if_name);
+  if (links.length !== 1 || links[0] !== 'lo') return `not in a network namespace of its own (interfaces: ${links.join(', ')}); no rule added`;
   const run = (cmd: string, ...a: string[]) => spawnSync(cmd, a, { encoding: 'utf8' });
   const steps: [string, string[]][] = [
     ['ip', ['link', 'set', 'lo', 'up']],

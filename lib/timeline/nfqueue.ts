@@ -48,7 +48,8 @@ export function parseFault(text: string, delay: boolean): Fault {
 const NFNL_SUBSYS_QUEUE = 3;
 const NFQNL_MSG_PACKET = 0, NFQNL_MSG_VERDICT = 1, NFQNL_MSG_CONFIG = 2;
 const NFQA_PACKET_HDR = 1, NFQA_VERDICT_HDR = 2, NFQA_PAYLOAD = 10;
-const NFQA_CFG_CMD = 1, NFQA_CFG_PARAMS = 2;
+const NFQA_CFG_CMD = 1, NFQA_CFG_PARAMS = 2, NFQA_CFG_MASK = 4, NFQA_CFG_FLAGS = 5;
+const NFQA_CFG_F_FAIL_OPEN = 1;
 const NFQNL_CFG_CMD_BIND = 1;
 const NFQNL_COPY_PACKET = 2;
 const NF_DROP = 0, NF_ACCEPT = 1;
@@ -104,6 +105,11 @@ export async function openQueue(queue: number, faults: Fault[]): Promise<Queue> 
     params[4] = NFQNL_COPY_PACKET;
     send(fd, message(NFQNL_MSG_CONFIG, NLM_F_ACK, queue, [[NFQA_CFG_PARAMS, params]]));
     await acked(fd, buf, 'copy mode');
+    // a full queue lets segments through instead of dropping them: no loss the tool did not ask for
+    const flag = Buffer.alloc(4);
+    flag.writeUInt32BE(NFQA_CFG_F_FAIL_OPEN, 0);
+    send(fd, message(NFQNL_MSG_CONFIG, NLM_F_ACK, queue, [[NFQA_CFG_MASK, flag], [NFQA_CFG_FLAGS, flag]]));
+    await acked(fd, buf, 'fail-open');
   } catch (e) {
     close(fd);
     throw e;
@@ -140,7 +146,7 @@ export async function openQueue(queue: number, faults: Fault[]): Promise<Queue> 
   };
 
   const abort = new AbortController();
-  const reading = (async () => {
+  void (async () => {
     for (;;) {
       const bytes = await promises.recv(fd, buf, undefined, 0, { signal: abort.signal });
       for (let at = 0; at + 20 <= bytes; ) {
@@ -168,7 +174,6 @@ export async function openQueue(queue: number, faults: Fault[]): Promise<Queue> 
   return {
     stop() {
       abort.abort();
-      void reading;
       for (const timer of timers) clearTimeout(timer);
       close(fd); // the kernel unbinds the queue; --queue-bypass lets what comes after through
       return taken;
