@@ -4,6 +4,7 @@
 // the namespace and its rule are gone after, also when the tool is interrupted.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +17,19 @@ import { canFault, findRow, runTimeline } from './helpers.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/timeline/cli.js');
 const example = (name: string) => join(root, 'dist/examples', `${name}.js`);
-const hostRules = () => ['iptables', 'ip6tables'].map((cmd) => spawnSync(cmd, ['-w', '-S'], { encoding: 'utf8' }).stdout).join('');
+// The host's tools run without the sanitizers' LD_PRELOAD (npm run test:asan), and never unbounded.
+const { LD_PRELOAD: _, ...plainEnv } = process.env;
+const hostRules = () => ['iptables', 'ip6tables'].map((cmd) => spawnSync(cmd, ['-w', '-S'], { encoding: 'utf8', env: plainEnv, timeout: 10_000 }).stdout).join('');
+// Whether a process whose command line holds `marker` (or starts with it) is alive, from /proc.
+const alive = (marker: string, starts = false) =>
+  readdirSync('/proc').some((pid) => {
+    try {
+      const cmdline = /^\d+$/.test(pid) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+      return starts ? cmdline.startsWith(marker) : cmdline.includes(marker);
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 
 describe('nagle.ts: write-write-read meets the delayed ACK', () => {
   it('stalls each request by the delayed ACK (40 ms or more) with Nagle, and not with TCP_NODELAY', () => {
@@ -35,7 +48,7 @@ describe('usage', () => {
     [['--drop', 'fin=3'], /--drop fin=3: no =MS \(that is --delay\)/],
     [['--drop', 'syn:0'], /syn:0: N counts from 1/],
   ])('%j is a usage error', (args, message) => {
-    const r = spawnSync(process.execPath, [cli, ...args, '--', 'true'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, ...args, '--', 'true'], { encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/^Usage: sockfd-timeline/m);
@@ -153,21 +166,24 @@ describe.runIf(canFault)('faults on real runs', () => {
 
   it.runIf(s.if_nameindex().length > 1)('told by hand that it is inside its namespace, on the host: refuses, and adds no rule', () => {
     const before = hostRules();
-    const r = spawnSync(process.execPath, [cli, '--drop', 'syn', '--', 'true'], { encoding: 'utf8', env: { ...process.env, SOCKFD_TIMELINE_NETNS: '1' } });
+    const r = spawnSync(process.execPath, [cli, '--drop', 'syn', '--', 'true'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, SOCKFD_TIMELINE_NETNS: '1' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^sockfd-timeline: not in a network namespace of its own \(interfaces: lo, .*\); no rule added$/m);
     expect(hostRules()).toBe(before);
   });
 
   it('interrupted: the tool, its command and so its namespace end', async () => {
+    // the command is the namespace's only process, named by a marker on its command line
     const marker = `sockfd-fault-${process.pid}-${Date.now()}`;
-    const child = spawn(process.execPath, [cli, '--drop', 'syn', '--', 'sh', '-c', `sleep 30 # ${marker}`], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && spawnSync('pgrep', ['-f', marker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(spawnSync('pgrep', ['-f', marker]).status).toBe(0);
+    const command = [process.execPath, '-e', 'setTimeout(() => {}, 30_000)', marker];
+    const child = spawn(process.execPath, [cli, '--drop', 'syn', '--', ...command], { stdio: 'ignore' });
+    const running = () => alive(command.join('\0'), true); // the command itself, not the tool's own argv
+    for (let i = 0; i < 100 && !running(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(running()).toBe(true);
     child.kill('SIGINT');
-    await once(child, 'exit');
-    for (let i = 0; i < 40 && spawnSync('pgrep', ['-f', marker]).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    // no process left in the namespace: an unshare(1) namespace ends with its last process
-    expect(spawnSync('pgrep', ['-f', marker]).status).toBe(1);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(130); // 128 + SIGINT: the command's end, passed on
+    for (let i = 0; i < 40 && alive(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(marker)).toBe(false); // no process left: an unshare(1) namespace ends with its last
   });
 });

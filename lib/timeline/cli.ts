@@ -5,7 +5,7 @@
 // with the same clock as it sees each call enter and leave, tens of microseconds late under ptrace);
 // the segments from an AF_PACKET socket on lo, stamped by the kernel (SO_TIMESTAMPNS, CLOCK_REALTIME)
 // as each arrives. One clock, so the order is the order things happened, to the clocks' resolution.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -97,9 +97,25 @@ async function inNetns(): Promise<number> {
     return 2;
   }
   const child = spawn('unshare', ['--net', '--', process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, SOCKFD_TIMELINE_NETNS: '1' } });
+  return exitOf(child, 'unshare');
+}
+
+// The child's exit status (128 + the signal's number for a signal, 127 if it could not start). A
+// SIGINT or SIGTERM this tool gets goes on to the child: the command ends (and, under --drop, with it
+// the namespace it runs in), and the tool prints what it saw until then.
+function exitOf(child: ChildProcess, name: string): Promise<number> {
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward).on('SIGTERM', forward);
-  return new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0))));
+  return new Promise<number>((resolve) => {
+    child.on('error', (e) => {
+      console.error(`sockfd-timeline: ${name}: ${e.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
 }
 
 // Inside that namespace: loopback up, and every TCP segment leaving to the queue (OUTPUT: each
@@ -166,13 +182,7 @@ async function main(): Promise<number> {
     calls === 'sockfd'
       ? spawn(cmd, args, { stdio: ['inherit', process.stderr, 'inherit'], env: { ...process.env, SOCKFD_TRACE: '1', SOCKFD_TRACE_TIME: '1', SOCKFD_TRACE_FILE: traceFile } })
       : spawn('strace', ['-f', '-qq', '-o', traceFile, '--absolute-timestamps=format:unix,precision:ns', '--syscall-times=ns', '-e', `trace=${straceCalls}`, '-e', 'signal=none', '--', cmd, ...args], { stdio: ['inherit', process.stderr, 'inherit'] });
-  const status = await new Promise<number>((resolve) => {
-    child.on('error', (e) => {
-      console.error(`sockfd-timeline: ${cmd}: ${e.message}`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
-  });
+  const status = await exitOf(child, cmd);
   // What the kernel holds now (TIME_WAIT lasts 60 s), then what the capture still has queued.
   let atExit: DiagSocket[] = [];
   try {
