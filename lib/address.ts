@@ -1,7 +1,7 @@
 // Socket addresses: the objects every call takes and returns, and raw sockaddr structs built field by
 // field, byte for byte as C lays them out on this platform.
 import { type FieldLayout, native, type ReceivedCmsg } from './binding.js';
-import { invalidArgType, outOfRange } from './errors.js';
+import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
 
 /** struct sockaddr_in as an object: `{ family: 'AF_INET', address: '127.0.0.1', port: 4321 }`. */
 export interface InetAddress {
@@ -327,7 +327,7 @@ function asFamily<A extends Address>(family: A['family'], addr: Address | null):
   if (addr !== null && (typeof addr !== 'object' || Array.isArray(addr))) throw invalidArgType('addr', 'an address object or null', addr);
   if (addr === null || addr.family !== family) {
     const got = addr === null ? 'null' : typeof addr.family === 'number' ? `family ${addr.family}` : addr.family;
-    throw Object.assign(new TypeError(`Expected an ${String(family)} address, got ${got}`), { code: 'ERR_INVALID_ARG_VALUE' });
+    throw invalidArgValue(`Expected an ${String(family)} address, got ${got}`);
   }
   return addr as A;
 }

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Address, AddressInput } from './address.js';
+import { invalidArgValue } from './errors.js';
 import type { if_nameindex, ifaddrs } from './if.js';
 import type { hostent, protoent, servent } from './netdb.js';
 import type { SockFilter, StructOptionValue, TcpInfo } from './sockopt.js';
@@ -378,7 +379,7 @@ export const engineBackend = chooseBackend(envVar('SOCKFD_ENGINE'));
 function chooseBackend(wanted: string | undefined): 'libuv' | 'thread' {
   if (wanted === undefined || wanted === '') return runtimeHasLibuv ? 'libuv' : 'thread';
   if (wanted !== 'libuv' && wanted !== 'thread')
-    throw Object.assign(new TypeError(`SOCKFD_ENGINE must be 'libuv' or 'thread'. Received '${wanted}'`), { code: 'ERR_INVALID_ARG_VALUE' });
+    throw invalidArgValue(`SOCKFD_ENGINE must be 'libuv' or 'thread'. Received '${wanted}'`);
   if (wanted === 'libuv' && !runtimeHasLibuv)
     throw Object.assign(new Error("SOCKFD_ENGINE=libuv needs Node's libuv loop, which this runtime does not have: use 'thread'"), { code: 'ERR_INVALID_ARG_VALUE' });
   return wanted;

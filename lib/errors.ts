@@ -45,6 +45,11 @@ export function invalidArgType(name: string, expected: string, actual: unknown):
   return Object.assign(new TypeError(`The "${name}" argument must be ${expected}. Received ${received}`), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
+/** A Node-style TypeError with code ERR_INVALID_ARG_VALUE: the right type, a value that cannot be used. */
+export function invalidArgValue(message: string): TypeError & { code: string } {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' });
+}
+
 /** A failed-syscall error made on the JS side (a closed Socket's EBADF), shaped and worded like the addon's. */
 export function syscallError(syscall: string, code: string, errno: number, text: string): SyscallError {
   return Object.assign(new Error(`${syscall} ${code}: ${text}`), { code, errno, syscall });

@@ -1,7 +1,7 @@
 // The file-descriptor calls around sockets, one to one: fcntl(2), dup(2), dup2(2), dup3(2), ioctl(2),
 // sockatmark(3), sendfile(2) (its awaitable form is in promises.ts). The constants (F_*, O_*, FD_CLOEXEC, FIONREAD, SIOC*) are in constants.ts.
 import { native } from './binding.js';
-import { nodeOwned } from './node.js';
+import { refuseNodeOwned } from './node.js';
 
 const n = native;
 
@@ -48,8 +48,7 @@ export function dup(oldfd: number): number {
  * @throws EBADF, EBUSY, EINTR, EMFILE.
  */
 export function dup2(oldfd: number, newfd: number): number {
-  const refused = nodeOwned(newfd, 'dup2');
-  if (refused !== undefined) throw refused;
+  refuseNodeOwned(newfd, 'dup2');
   return n.dup2(oldfd, newfd);
 }
 
@@ -62,8 +61,7 @@ export function dup2(oldfd: number, newfd: number): number {
  * @throws EBADF, EBUSY, EINTR, EINVAL, EMFILE.
  */
 export function dup3(oldfd: number, newfd: number, flags = 0): number {
-  const refused = nodeOwned(newfd, 'dup3');
-  if (refused !== undefined) throw refused;
+  refuseNodeOwned(newfd, 'dup3');
   return n.dup3(oldfd, newfd, flags);
 }
 

@@ -12,7 +12,7 @@ import { type Address, type AddressInput, slotAddress } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue, type Timespec } from './binding.js';
 import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import { fdsMessage, fdsRoom, type ReceivedFds, receivedFds } from './msg.js';
-import { nodeOwned } from './node.js';
+import { refuseNodeOwned } from './node.js';
 import type { OptionResults, OptionValues, ReadableShape } from './sockopt.js';
 
 export * from './constants.js';
@@ -73,8 +73,7 @@ export function socketpair(domain: Domain, type: SocketType, protocol = 0): [num
  * @throws EBADF, EINTR, EIO.
  */
 export function close(fd: number): void {
-  const refused = nodeOwned(fd, 'close');
-  if (refused !== undefined) throw refused;
+  refuseNodeOwned(fd, 'close');
   n.close(fd);
 }
 

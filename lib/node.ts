@@ -10,14 +10,14 @@
  *
  * @module
  */
-import cluster from 'node:cluster';
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 
 import { native } from './binding.js';
 import { EBADF, SO_ACCEPTCONN, SO_TYPE, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET } from './constants.js';
-import { invalidArgType, syscallError } from './errors.js';
+import { invalidArgType, invalidArgValue, syscallError } from './errors.js';
 
 const n = native;
 
@@ -36,6 +36,11 @@ interface Handle {
 }
 type NetSocket = net.Socket & { _handle?: Handle | null; pending?: boolean };
 type NetServer = net.Server & { _handle?: Handle | null };
+
+// In a node:cluster worker. node:cluster is loaded when first asked (not at import: it costs as much
+// as the rest of this module's imports together), and only by the paths that ask.
+const require = createRequire(import.meta.url);
+const inClusterWorker = () => (require('node:cluster') as typeof import('node:cluster').default).isWorker;
 
 // The running runtime, for the message when its node:net keeps no fd.
 const runtime = 'Deno' in globalThis ? 'Deno' : 'Bun' in globalThis ? 'Bun' : 'this runtime';
@@ -65,7 +70,7 @@ function ofSocket(s: NetSocket): number | NoFd {
 
 function ofServer(s: NetServer): number | NoFd {
   const what = 'this server';
-  if (cluster.isWorker && s._handle != null && typeof s._handle.fd !== 'number') {
+  if (inClusterWorker() && s._handle != null && typeof s._handle.fd !== 'number') {
     return { code: 'ERR_FILENO_UNSUPPORTED', why: `${what} is a node:cluster worker's: its listening socket is in the primary process` };
   }
   const found = fromHandle(s._handle, what, "call fileno() after 'listening'");
@@ -175,6 +180,15 @@ export function fileno(socket: net.Socket | net.Server | dgram.Socket | object):
 }
 
 /**
+ * Throws the refusal of `syscall` on an fd node holds (see nodeOwned). No syscall.
+ * @internal
+ */
+export function refuseNodeOwned(fd: number, syscall: string): void {
+  const refused = nodeOwned(fd, syscall);
+  if (refused !== undefined) throw refused;
+}
+
+/**
  * The refusal of `syscall` on an fd node holds (one fileno() gave, or toNetSocket/toNetServer handed
  * over), or undefined. No syscall.
  * @internal
@@ -243,19 +257,18 @@ export interface ToNetSocketOptions {
 export function toNetSocket(fd: number, options?: ToNetSocketOptions): net.Socket {
   checkFd(fd);
   const { allowHalfOpen = false, readable = true, writable = true } = checkOptions(options, ['allowHalfOpen', 'readable', 'writable']);
-  const refused = nodeOwned(fd, 'toNetSocket');
-  if (refused !== undefined) throw refused;
+  refuseNodeOwned(fd, 'toNetSocket');
   const { type, listening } = kindOf(fd);
   if (type === SOCK_DGRAM) {
-    throw Object.assign(new TypeError(`fd ${fd} is a datagram socket: node:net takes stream sockets and node:dgram cannot adopt an fd (nodejs/node#14961); keep it in sockfd (Socket.from(fd), recvfrom/sendto of sockfd/promises)`), { code: 'ERR_INVALID_ARG_VALUE' });
+    throw invalidArgValue(`fd ${fd} is a datagram socket: node:net takes stream sockets and node:dgram cannot adopt an fd (nodejs/node#14961); keep it in sockfd (Socket.from(fd), recvfrom/sendto of sockfd/promises)`);
   }
-  if (type !== SOCK_STREAM) throw Object.assign(new TypeError(`fd ${fd} is not a SOCK_STREAM socket (its type is ${type}): node:net takes stream sockets only`), { code: 'ERR_INVALID_ARG_VALUE' });
-  if (listening) throw Object.assign(new TypeError(`fd ${fd} is a listening socket: hand it to toNetServer()`), { code: 'ERR_INVALID_ARG_VALUE' });
+  if (type !== SOCK_STREAM) throw invalidArgValue(`fd ${fd} is not a SOCK_STREAM socket (its type is ${type}): node:net takes stream sockets only`);
+  if (listening) throw invalidArgValue(`fd ${fd} is a listening socket: hand it to toNetServer()`);
   try {
     n.getpeername(fd); // node:net would read it at once and fail with ENOTCONN
   } catch (e) {
     if ((e as { code?: string }).code !== 'ENOTCONN') throw e;
-    throw Object.assign(new TypeError(`fd ${fd} is not connected: connect it first (sockfd/promises connect() waits for the handshake)`), { code: 'ERR_INVALID_ARG_VALUE' });
+    throw invalidArgValue(`fd ${fd} is not connected: connect it first (sockfd/promises connect() waits for the handshake)`);
   }
   n.release(fd);
   return handedOver(fd, new net.Socket({ fd, allowHalfOpen, readable, writable }));
@@ -277,10 +290,9 @@ export function toNetSocket(fd: number, options?: ToNetSocketOptions): net.Socke
  */
 export function toNetServer(fd: number, options?: net.ServerOpts & { backlog?: number }, listener?: (socket: net.Socket) => void): net.Server {
   checkFd(fd);
-  const refused = nodeOwned(fd, 'toNetServer');
-  if (refused !== undefined) throw refused;
-  if (!kindOf(fd).listening) throw Object.assign(new TypeError(`fd ${fd} is not a listening socket: call listen(fd) first (a connected one goes to toNetSocket())`), { code: 'ERR_INVALID_ARG_VALUE' });
-  if (cluster.isWorker) throw Object.assign(new Error("toNetServer: in a node:cluster worker, listen({ fd }) listens on that number in the primary process; fork plain processes instead"), { code: 'ERR_CLUSTER_WORKER' });
+  refuseNodeOwned(fd, 'toNetServer');
+  if (!kindOf(fd).listening) throw invalidArgValue(`fd ${fd} is not a listening socket: call listen(fd) first (a connected one goes to toNetSocket())`);
+  if (inClusterWorker()) throw Object.assign(new Error("toNetServer: in a node:cluster worker, listen({ fd }) listens on that number in the primary process; fork plain processes instead"), { code: 'ERR_CLUSTER_WORKER' });
   if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidArgType('options', 'of type object', options);
   const { backlog, ...serverOptions } = options ?? {};
   if (backlog !== undefined && !Number.isInteger(backlog)) throw invalidArgType('options.backlog', 'an integer', backlog);

@@ -13,10 +13,10 @@ import { type Address, type AddressInput, slotAddress } from './address.js';
 import { type Data, type MsgIn, type MsgOut, native, type ReceivedMsg, type SockoptResult, type SockoptValue } from './binding.js';
 import * as constants from './constants.js';
 import { EBADF, ECANCELED, F_DUPFD_CLOEXEC, SHUT_WR, SO_DOMAIN, SO_PROTOCOL, SO_TYPE, SOCK_DGRAM, SOL_SOCKET } from './constants.js';
-import { syscallError } from './errors.js';
+import { invalidArgValue, syscallError } from './errors.js';
 import type { Domain, Level, MsgFlags, OptionName, OptionShape, ShutdownHow, SocketType } from './kinds.js';
 import type { ReceivedFds } from './msg.js';
-import { nodeOwned } from './node.js';
+import { refuseNodeOwned } from './node.js';
 import * as p from './promises.js';
 import type { OptionResults, OptionValues, ReadableShape } from './sockopt.js';
 
@@ -70,8 +70,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
     if (fileno === undefined) {
       this.#fd = n.socket(domain, type, protocol);
     } else {
-      const refused = nodeOwned(fileno, 'Socket');  // node's to close, not this Socket's
-      if (refused !== undefined) throw refused;
+      refuseNodeOwned(fileno, 'Socket'); // node's to close, not this Socket's
       if (fileno !== duplicated) n.getsockopt(fileno, SOL_SOCKET, SO_TYPE);
       this.#fd = fileno;
     }
@@ -496,7 +495,7 @@ export class Socket implements Disposable, AsyncDisposable, AsyncIterable<Buffer
    */
   toDuplex(): Duplex {
     if (this.type === SOCK_DGRAM)
-      throw Object.assign(new TypeError('toDuplex() is for stream and seqpacket sockets: a datagram socket has no byte stream'), { code: 'ERR_INVALID_ARG_VALUE' });
+      throw invalidArgValue('toDuplex() is for stream and seqpacket sockets: a datagram socket has no byte stream');
     const sock = this;
     return new Duplex({
       read(size) {
