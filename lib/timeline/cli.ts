@@ -125,14 +125,11 @@ function netnsRules(): string {
   // variable that says "inside" was set by hand.
   const links = if_nameindex().map((l) => l.if_name);
   if (links.length !== 1 || links[0] !== 'lo') return `not in a network namespace of its own (interfaces: ${links.join(', ')}); no rule added`;
-  const run = (cmd: string, ...a: string[]) => spawnSync(cmd, a, { encoding: 'utf8' });
-  const steps: [string, string[]][] = [
-    ['ip', ['link', 'set', 'lo', 'up']],
-    ['iptables', ['-w', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'NFQUEUE', '--queue-num', String(QUEUE), '--queue-bypass']],
-  ];
-  if (has('ip6tables')) steps.push(['ip6tables', ['-w', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'NFQUEUE', '--queue-num', String(QUEUE), '--queue-bypass']]);
+  const rule = ['-w', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'NFQUEUE', '--queue-num', String(QUEUE), '--queue-bypass'];
+  const steps: [string, string[]][] = [['ip', ['link', 'set', 'lo', 'up']], ['iptables', rule]];
+  if (has('ip6tables')) steps.push(['ip6tables', rule]);
   for (const [cmd, a] of steps) {
-    const r = run(cmd, ...a);
+    const r = spawnSync(cmd, a, { encoding: 'utf8' });
     if (r.status !== 0) return `${cmd} ${a.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`;
   }
   return '';

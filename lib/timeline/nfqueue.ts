@@ -74,8 +74,9 @@ function message(type: number, flags: number, queue: number, attrs: [number, Buf
   return Buffer.concat([head, ...body]);
 }
 
-// The kernel's answer to a config request: NLMSG_ERROR with 0, or the errno.
-async function acked(fd: number, buf: Buffer, what: string): Promise<void> {
+// A config request, and the kernel's answer to it: NLMSG_ERROR with 0, or the errno.
+async function configure(fd: number, buf: Buffer, queue: number, what: string, attrs: [number, Buffer][]): Promise<void> {
+  send(fd, message(NFQNL_MSG_CONFIG, NLM_F_ACK, queue, attrs));
   const bytes = await promises.recv(fd, buf);
   if (bytes >= 20 && buf.readUInt16LE(4) === NLMSG_ERROR && buf.readInt32LE(16) !== 0) {
     const errno = -buf.readInt32LE(16);
@@ -98,18 +99,15 @@ export async function openQueue(queue: number, faults: Fault[]): Promise<Queue> 
   const buf = Buffer.alloc(1 << 16);
   try {
     bind(fd, { family: 'AF_NETLINK', pid: 0, groups: 0 });
-    send(fd, message(NFQNL_MSG_CONFIG, NLM_F_ACK, queue, [[NFQA_CFG_CMD, Buffer.from([NFQNL_CFG_CMD_BIND, 0, 0, 0])]]));
-    await acked(fd, buf, 'bind');
+    await configure(fd, buf, queue, 'bind', [[NFQA_CFG_CMD, Buffer.from([NFQNL_CFG_CMD_BIND, 0, 0, 0])]]);
     const params = Buffer.alloc(5); // copy_range (big-endian), copy_mode: the headers are enough
     params.writeUInt32BE(128, 0);
     params[4] = NFQNL_COPY_PACKET;
-    send(fd, message(NFQNL_MSG_CONFIG, NLM_F_ACK, queue, [[NFQA_CFG_PARAMS, params]]));
-    await acked(fd, buf, 'copy mode');
+    await configure(fd, buf, queue, 'copy mode', [[NFQA_CFG_PARAMS, params]]);
     // a full queue lets segments through instead of dropping them: no loss the tool did not ask for
     const flag = Buffer.alloc(4);
     flag.writeUInt32BE(NFQA_CFG_F_FAIL_OPEN, 0);
-    send(fd, message(NFQNL_MSG_CONFIG, NLM_F_ACK, queue, [[NFQA_CFG_MASK, flag], [NFQA_CFG_FLAGS, flag]]));
-    await acked(fd, buf, 'fail-open');
+    await configure(fd, buf, queue, 'fail-open', [[NFQA_CFG_MASK, flag], [NFQA_CFG_FLAGS, flag]]);
   } catch (e) {
     close(fd);
     throw e;

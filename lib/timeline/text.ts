@@ -1,7 +1,7 @@
 // sockfd-timeline's text: one line per event, seconds from the first event, who (client, server or
 // the wire between them), and what: the call as the trace showed it, or the segment as tcpdump would,
 // with the states it moved each end to.
-import { flagText } from './wire.js';
+import { flagText, RST, SYN } from './wire.js';
 import type { Event, Timeline } from './story.js';
 
 /** Seconds since t0 with microseconds: `0.000431`. */
@@ -15,7 +15,7 @@ export function segmentNumbers(e: Extract<Event, { kind: 'wire' }>): string {
   const { len } = e.segment;
   const parts = [len > 0 ? `seq ${e.seq}:${(e.seq + len) >>> 0}` : `seq ${e.seq}`];
   if (e.ack !== null) parts.push(`ack ${e.ack}`);
-  if (e.segment.win === 0 && !(e.segment.flags & 0x06)) parts.push('win 0'); // a closed window (not RST's 0)
+  if (e.segment.win === 0 && !(e.segment.flags & (SYN | RST))) parts.push('win 0'); // a closed window (not RST's 0)
   if (len > 0) parts.push(`len ${len}`);
   return parts.join(' ');
 }

@@ -47,11 +47,11 @@ export function renderTsg(timeline: Timeline, top: number, width: number): { svg
       if (sent.length === 0) continue;
       const acks = conn.filter((e) => e.from === to && e.segment.flags & ACK && !e.segment.dropped && e.ack !== null);
       const windowOf = (e: WireEvent) => (e.ack ?? 0) + e.segment.win * 2 ** (scaled ? (wscale[to] ?? 0) : 0);
-      const top = Math.max(1, ...sent.map((e) => e.seq + Math.max(e.segment.len, 1)), ...acks.map((e) => e.ack ?? 0));
+      const highest = Math.max(1, ...sent.map((e) => e.seq + Math.max(e.segment.len, 1)), ...acks.map((e) => e.ack ?? 0));
       // the window line can run far above what was sent: the axis reaches it only if it is within 4x
       const maxWindow = Math.max(0, ...acks.map(windowOf));
-      const windowShown = maxWindow <= top * 4;
-      const yMax = windowShown ? Math.max(top, maxWindow) : top;
+      const windowShown = maxWindow <= highest * 4;
+      const yMax = windowShown ? Math.max(highest, maxWindow) : highest;
       const x = (t: bigint) => LEFT + (Number(t - tStart) / 1e9 / span) * (width - LEFT - RIGHT);
       const y = (seq: number) => y0 + HEAD + PANEL - (Math.min(seq, yMax) / yMax) * PANEL;
       const panelTop = y0 + HEAD;
